@@ -1,0 +1,6 @@
+/** What POCs import: one entry point for the lab's runtime, measurement and reporting. */
+export { type Demo, type DemoContext, defineDemo, type ServiceConnection } from './demo.ts';
+export { LatencyRecorder, type LatencySummary } from '../measure/LatencyRecorder.ts';
+export { type LoadOptions, type LoadResult, runLoad } from '../measure/runLoad.ts';
+export { ResultRecorder, round } from '../results/ResultRecorder.ts';
+export type { ResultTable, Comparison } from '../results/schema.ts';
