@@ -1,0 +1,89 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { findRoadmapConflicts } from '../roadmap/progress.ts';
+import { loadRoadmap } from '../roadmap/load.ts';
+import { loadCatalog, type Poc } from './load.ts';
+import { FAILURE_SECTIONS, REQUIRED_SECTIONS } from './schema.ts';
+
+export interface CheckFinding {
+  /** File or folder the finding is about, relative to the repo root. */
+  where: string;
+  message: string;
+}
+
+/**
+ * Everything `sdlab check` enforces, so that 300 POCs stay as navigable as three:
+ * valid metadata, the template's sections, a demo and a test per POC, unique ids and slugs,
+ * related links that resolve and roadmap items claimed at most once.
+ */
+export async function checkCatalog(root: string): Promise<{ findings: CheckFinding[]; pocs: Poc[] }> {
+  const { pocs, problems } = await loadCatalog(root);
+  const findings: CheckFinding[] = problems.map((p) => ({ where: p.where, message: p.message }));
+
+  const byId = new Map<number, Poc[]>();
+  const bySlug = new Map<string, Poc[]>();
+  for (const poc of pocs) {
+    byId.set(poc.meta.id, [...(byId.get(poc.meta.id) ?? []), poc]);
+    bySlug.set(poc.meta.slug, [...(bySlug.get(poc.meta.slug) ?? []), poc]);
+  }
+  for (const [id, list] of byId) {
+    if (list.length > 1) {
+      findings.push({ where: list.map((p) => p.relDir).join(' and '), message: `id ${id} is used ${list.length} times` });
+    }
+  }
+  for (const [slug, list] of bySlug) {
+    if (list.length > 1) {
+      findings.push({ where: list.map((p) => p.relDir).join(' and '), message: `slug ${slug} is used ${list.length} times` });
+    }
+  }
+
+  for (const poc of pocs) {
+    const readme = `${poc.relDir}/README.md`;
+    const wanted = [...REQUIRED_SECTIONS, ...(poc.meta.failure ? FAILURE_SECTIONS : [])];
+    for (const section of wanted) {
+      if (!poc.sections.includes(section)) {
+        findings.push({ where: readme, message: `missing section "## ${section}"` });
+      }
+    }
+    if (!poc.demoPath) findings.push({ where: poc.relDir, message: 'no demo.ts: `sdlab run` needs one' });
+    if (poc.testFiles.length === 0) {
+      findings.push({ where: poc.relDir, message: 'no *.test.ts: every POC proves its claim with a test' });
+    }
+    for (const ref of poc.meta.related) {
+      const target = typeof ref === 'number' ? byId.get(ref)?.[0] : bySlug.get(ref)?.[0];
+      if (!target) findings.push({ where: readme, message: `related POC "${ref}" does not exist` });
+      else if (target === poc) findings.push({ where: readme, message: 'lists itself as related' });
+    }
+    for (const [kind, slugs] of [
+      ['articles', poc.meta.articles],
+      ['problems', poc.meta.problems],
+    ] as const) {
+      for (const slug of slugs) {
+        const file = path.join(root, 'content', kind, `${slug}.md`);
+        const exists = await access(file).then(
+          () => true,
+          () => access(`${file}x`).then(
+            () => true,
+            () => false,
+          ),
+        );
+        if (!exists) findings.push({ where: readme, message: `${kind} "${slug}" not found in content/${kind}/` });
+      }
+    }
+  }
+
+  try {
+    const roadmap = await loadRoadmap(root);
+    const built = pocs.map((p) => ({ slug: p.meta.slug, category: p.meta.category, roadmap: p.meta.roadmap }));
+    const conflicts = findRoadmapConflicts(roadmap, { pocs: built, articles: [], problems: [] });
+    for (const c of conflicts.claimedTwice) {
+      findings.push({ where: 'roadmap', message: `roadmap item ${c.item.id} is claimed by ${c.claimedBy.join(', ')}` });
+    }
+    for (const u of conflicts.unknownIds) {
+      findings.push({ where: u.slug, message: `unknown roadmap item "${u.id}" (see roadmap/*.yaml)` });
+    }
+  } catch (error) {
+    findings.push({ where: 'roadmap/', message: error instanceof Error ? error.message : String(error) });
+  }
+  return { findings, pocs };
+}

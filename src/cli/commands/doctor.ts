@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { EphemeralServer } from '../../services/EphemeralServer.ts';
+import { SERVICE_NAMES } from '../../services/names.ts';
+import { SERVICES } from '../../services/registry.ts';
+import { PROBE_TIMEOUT_MS, redact } from '../../services/resolve.ts';
+import type { ServiceDefinition } from '../../services/ServiceDefinition.ts';
+import { type CommandSpec, parseCommandArgs } from '../args.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { color, out, renderTable } from '../output.ts';
+
+export const doctorSpec: CommandSpec = {
+  name: 'doctor',
+  summary: 'which services are reachable or startable here, their versions, and what to install',
+  usage: 'sdlab doctor [--json]',
+  options: { json: { type: 'boolean', description: 'Report as JSON on stdout' } },
+};
+
+interface ServiceReport {
+  service: string;
+  status: 'reachable' | 'unreachable' | 'startable' | 'unavailable';
+  source: 'env' | 'ephemeral' | null;
+  version: string | null;
+  detail: string;
+}
+
+async function diagnose(def: ServiceDefinition): Promise<ServiceReport> {
+  const url = process.env[def.envVar];
+  if (url) {
+    try {
+      const version = await def.probe(url, PROBE_TIMEOUT_MS);
+      return {
+        service: def.name,
+        status: 'reachable',
+        source: 'env',
+        version,
+        detail: `${def.envVar}=${redact(url)}`,
+      };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      return {
+        service: def.name,
+        status: 'unreachable',
+        source: 'env',
+        version: null,
+        detail: `${def.envVar}=${redact(url)}: ${reason}; start it (${def.install.docker}) or unset ${def.envVar}`,
+      };
+    }
+  }
+  const reason = EphemeralServer.unavailableReason(def);
+  if (reason) {
+    return {
+      service: def.name,
+      status: 'unavailable',
+      source: null,
+      version: null,
+      detail: `${reason}; set ${def.envVar}, or ${def.install.docker}, or ${def.install.apt} / ${def.install.brew}`,
+    };
+  }
+  // Prove it: start one, ask its version, stop it. Takes about a second per service.
+  try {
+    const server = await EphemeralServer.start(def);
+    try {
+      const version = await def.probe(server.url, PROBE_TIMEOUT_MS);
+      return {
+        service: def.name,
+        status: 'startable',
+        source: 'ephemeral',
+        version,
+        detail: 'started and stopped a private instance',
+      };
+    } finally {
+      await server.dispose();
+    }
+  } catch (error) {
+    return {
+      service: def.name,
+      status: 'unavailable',
+      source: null,
+      version: null,
+      detail: error instanceof Error ? error.message.split('\n')[0]! : String(error),
+    };
+  }
+}
+
+export async function doctorCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(doctorSpec, argv);
+  if (positionals.length)
+    throw new UsageError(`sdlab doctor takes no arguments, got: ${positionals.join(' ')}`);
+  const reports: ServiceReport[] = [];
+  for (const name of SERVICE_NAMES) reports.push(await diagnose(SERVICES[name]));
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  const tools = {
+    node: {
+      version: process.version,
+      ok: nodeMajor >= 24,
+      detail:
+        nodeMajor >= 24
+          ? 'ok'
+          : 'the lab needs Node 24: run it through npm scripts (npm run sdlab -- doctor)',
+    },
+    chromium: {
+      version: null,
+      ok: existsSync('/usr/bin/chromium'),
+      detail: existsSync('/usr/bin/chromium')
+        ? '/usr/bin/chromium (browser tests)'
+        : 'missing: apt install chromium (only the website tests need it)',
+    },
+  };
+  if (values.json) {
+    out(JSON.stringify({ services: reports, tools }, null, 2));
+    return EXIT.ok;
+  }
+  const badge = (s: ServiceReport['status']) =>
+    s === 'reachable' || s === 'startable'
+      ? color.green(s)
+      : s === 'unreachable'
+        ? color.red(s)
+        : color.yellow(s);
+  out(
+    renderTable(
+      [{ label: 'service' }, { label: 'status' }, { label: 'version' }, { label: 'detail' }],
+      reports.map((r) => [r.service, badge(r.status), r.version ?? '—', r.detail]),
+    ),
+  );
+  out();
+  out(`node      ${tools.node.version}  ${tools.node.ok ? color.green('ok') : color.red(tools.node.detail)}`);
+  out(
+    `chromium  ${tools.chromium.ok ? color.green(tools.chromium.detail) : color.yellow(tools.chromium.detail)}`,
+  );
+  return EXIT.ok;
+}

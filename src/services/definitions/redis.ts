@@ -1,0 +1,38 @@
+import { Redis } from 'ioredis';
+import type { ServiceDefinition } from '../ServiceDefinition.ts';
+
+export const redis: ServiceDefinition = {
+  name: 'redis',
+  title: 'Redis',
+  envVar: 'REDIS_URL',
+  exampleUrl: 'redis://127.0.0.1:6379',
+  binaries: ['redis-server'],
+  install: {
+    docker: 'docker compose up -d redis',
+    apt: 'sudo apt install redis-server',
+    brew: 'brew install redis',
+  },
+  launch: ({ port, dir, bin }) => ({
+    command: bin['redis-server']!,
+    // No persistence: an ephemeral server keeps nothing once it stops.
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+  }),
+  urlFor: (port) => `redis://127.0.0.1:${port}`,
+  async probe(url, timeoutMs) {
+    const client = new Redis(url, {
+      connectTimeout: timeoutMs,
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      lazyConnect: true,
+    });
+    client.on('error', () => {}); // reported through the rejected promise below
+    try {
+      await client.connect();
+      const info = await client.info('server');
+      return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+    } finally {
+      client.disconnect();
+    }
+  },
+};
