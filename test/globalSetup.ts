@@ -17,7 +17,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   const resolved = await resolveServices([...needed]);
   for (const c of resolved.connections) {
     process.env[SERVICE_ENV[c.name]] = c.url;
-    process.stderr.write(`[services] ${c.name} ${c.version} ${c.source === 'env' ? 'from environment' : `started at ${c.url}`}\n`);
+    process.stderr.write(
+      `[services] ${c.name} ${c.version} ${c.source === 'env' ? 'from environment' : `started at ${c.url}`}\n`,
+    );
   }
   return () => resolved.dispose();
 }

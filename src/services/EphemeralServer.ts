@@ -29,7 +29,12 @@ export class EphemeralServer {
   private exited = false;
   private readonly launch: () => ChildProcess;
 
-  private constructor(input: { definition: ServiceDefinition; port: number; dir: string; launch: () => ChildProcess }) {
+  private constructor(input: {
+    definition: ServiceDefinition;
+    port: number;
+    dir: string;
+    launch: () => ChildProcess;
+  }) {
     this.definition = input.definition;
     this.port = input.port;
     this.dir = input.dir;
@@ -56,14 +61,18 @@ export class EphemeralServer {
     return missing.length ? `${missing.join(', ')} not installed` : null;
   }
 
-  static async start(definition: ServiceDefinition, options: { signal?: AbortSignal } = {}): Promise<EphemeralServer> {
+  static async start(
+    definition: ServiceDefinition,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<EphemeralServer> {
     const reason = EphemeralServer.unavailableReason(definition);
     if (reason) throw new Error(`cannot start ${definition.title}: ${reason}`);
     const bin = Object.fromEntries(
       definition.binaries.map((b) => [b, findBinary(b, definition.binaryDirs?.() ?? [])!]),
     ) as Record<string, string>;
     const dir = mkdtempSync(path.join(os.tmpdir(), `sdlab-${definition.name}-`));
-    const runAs = definition.runAsUser && process.getuid?.() === 0 ? lookupUser(definition.runAsUser) : undefined;
+    const runAs =
+      definition.runAsUser && process.getuid?.() === 0 ? lookupUser(definition.runAsUser) : undefined;
     if (runAs) chownSync(dir, runAs.uid, runAs.gid);
     const port = await freePort();
     const ctx: LaunchContext = { port, dir, bin, runAs, signal: options.signal };
@@ -147,7 +156,9 @@ export class EphemeralServer {
     } catch (error) {
       const tail = (this.child as ChildProcess & { lastStderr?: () => string }).lastStderr?.().trim();
       const message = error instanceof Error ? error.message : String(error);
-      throw new Error(`${this.definition.title} did not start: ${message}${tail ? ` — server said: ${tail}` : ''}`);
+      throw new Error(
+        `${this.definition.title} did not start: ${message}${tail ? ` — server said: ${tail}` : ''}`,
+      );
     }
   }
 
@@ -238,10 +249,14 @@ function startReaper(serverPid: number, dir: string): ChildProcess {
     // The server may take a moment to die; its files can be removed meanwhile but retry once.
     'rm -rf "$dir"; sleep 0.3; rm -rf "$dir"',
   ].join('\n');
-  const reaper = spawn('/bin/sh', ['-c', script, 'sdlab-reaper', String(process.pid), String(serverPid), dir], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const reaper = spawn(
+    '/bin/sh',
+    ['-c', script, 'sdlab-reaper', String(process.pid), String(serverPid), dir],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
   reaper.unref();
   return reaper;
 }
@@ -252,7 +267,9 @@ function lookupUser(name: string): { uid: number; gid: number; name: string } {
     const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
     return { uid, gid, name };
   } catch {
-    throw new Error(`the server must not run as root and there is no "${name}" user; create one (useradd ${name}) or run as a normal user`);
+    throw new Error(
+      `the server must not run as root and there is no "${name}" user; create one (useradd ${name}) or run as a normal user`,
+    );
   }
 }
 

@@ -35,6 +35,12 @@ export interface StateChangeAt {
   reason: string;
 }
 
+export interface RequestSample {
+  tMs: number;
+  mode: DependencyMode;
+  ms: number;
+}
+
 export interface OutageScenarioResult {
   requests: number;
   succeeded: number;
@@ -48,6 +54,8 @@ export interface OutageScenarioResult {
   latency: LatencySummary;
   /** Callers whose request arrived while the dependency was down. */
   latencyDuringOutage: LatencySummary;
+  /** Every request: when it arrived (ms since start), the dependency's mode then, and how long it took. */
+  samples: RequestSample[];
   /** Attempts reaching the dependency per slice. */
   timeline: number[];
   stateChanges: StateChangeAt[];
@@ -92,15 +100,14 @@ export async function runOutageScenario(options: OutageScenarioOptions): Promise
     ? () => breaker.execute(reach)
     : () => callWithTimeout(reach, timeoutMs, { what: 'the dependency' });
 
-  const all = new LatencyRecorder();
-  const outage = new LatencyRecorder();
+  const samples: RequestSample[] = [];
   let succeeded = 0;
   let failed = 0;
   let rejectedFast = 0;
 
   const request = async () => {
     const issuedAt = performance.now();
-    const duringOutage = modeAt(issuedAt - start) === 'down';
+    const tMs = issuedAt - start;
     try {
       for (let i = 0; ; i++) {
         try {
@@ -119,9 +126,7 @@ export async function runOutageScenario(options: OutageScenarioOptions): Promise
     } catch {
       failed++;
     } finally {
-      const ms = performance.now() - issuedAt;
-      all.recordMs(ms);
-      if (duringOutage) outage.recordMs(ms);
+      samples.push({ tMs, mode: modeAt(tMs), ms: performance.now() - issuedAt });
     }
   };
 
@@ -152,9 +157,17 @@ export async function runOutageScenario(options: OutageScenarioOptions): Promise
     rejectedFast,
     reached: { ...dependency.received },
     maxInFlight: dependency.maxInFlight,
-    latency: all.summary(),
-    latencyDuringOutage: outage.summary(),
+    latency: latencyOf(samples, () => true),
+    latencyDuringOutage: latencyOf(samples, (r) => r.mode === 'down'),
+    samples,
     timeline,
     stateChanges,
   };
+}
+
+/** Latency percentiles of the requests `keep` selects. */
+export function latencyOf(samples: RequestSample[], keep: (sample: RequestSample) => boolean): LatencySummary {
+  const recorder = new LatencyRecorder();
+  for (const sample of samples) if (keep(sample)) recorder.recordMs(sample.ms);
+  return recorder.summary();
 }

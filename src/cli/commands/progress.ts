@@ -1,8 +1,8 @@
 import { loadCatalog } from '../../catalog/load.ts';
 import { loadContent } from '../../content/load.ts';
 import { REPO_ROOT } from '../../paths.ts';
-import { computeProgress } from '../../roadmap/progress.ts';
 import { loadRoadmap } from '../../roadmap/load.ts';
+import { computeProgress } from '../../roadmap/progress.ts';
 import { type CommandSpec, parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { color, out, renderTable } from '../output.ts';

@@ -49,7 +49,10 @@ export const mysqlService: ServiceDefinition = {
   async probe(url, timeoutMs) {
     const connection = await mysql.createConnection({ uri: url, connectTimeout: timeoutMs });
     try {
-      const [rows] = await connection.query<mysql.RowDataPacket[]>({ sql: 'SELECT VERSION() AS v', timeout: timeoutMs });
+      const [rows] = await connection.query<mysql.RowDataPacket[]>({
+        sql: 'SELECT VERSION() AS v',
+        timeout: timeoutMs,
+      });
       return String(rows[0]?.v ?? 'unknown');
     } finally {
       connection.destroy();

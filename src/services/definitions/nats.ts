@@ -19,7 +19,11 @@ export const nats: ServiceDefinition = {
   }),
   urlFor: (port) => `nats://127.0.0.1:${port}`,
   async probe(url, timeoutMs) {
-    const nc = await connect({ servers: url.replace(/^nats:\/\//, ''), timeout: timeoutMs, reconnect: false });
+    const nc = await connect({
+      servers: url.replace(/^nats:\/\//, ''),
+      timeout: timeoutMs,
+      reconnect: false,
+    });
     try {
       return nc.info?.version ?? 'unknown';
     } finally {

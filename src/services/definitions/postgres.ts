@@ -52,7 +52,11 @@ export const postgres: ServiceDefinition = {
   }),
   urlFor: (port) => `postgres://postgres@127.0.0.1:${port}/postgres`,
   async probe(url, timeoutMs) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs,
+    });
     client.on('error', () => {});
     try {
       await client.connect();

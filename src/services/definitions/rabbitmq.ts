@@ -15,7 +15,8 @@ export const rabbitmq: ServiceDefinition = {
   },
   // A RabbitMQ node starts the machine-wide Erlang port mapper (epmd), which outlives the node:
   // that would break the "no orphan process" promise, so the lab never starts RabbitMQ itself.
-  ephemeralUnsupported: 'the lab does not start RabbitMQ itself (its Erlang port mapper would outlive the run)',
+  ephemeralUnsupported:
+    'the lab does not start RabbitMQ itself (its Erlang port mapper would outlive the run)',
   launch: () => {
     throw new Error('RabbitMQ is never started ephemerally');
   },
@@ -23,8 +24,9 @@ export const rabbitmq: ServiceDefinition = {
   async probe(url, timeoutMs) {
     const connection = await amqp.connect(url, { timeout: timeoutMs });
     try {
-      const properties = (connection as unknown as { connection?: { serverProperties?: { version?: string } } })
-        .connection?.serverProperties;
+      const properties = (
+        connection as unknown as { connection?: { serverProperties?: { version?: string } } }
+      ).connection?.serverProperties;
       return properties?.version ?? 'unknown';
     } finally {
       await connection.close();

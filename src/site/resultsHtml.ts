@@ -1,0 +1,132 @@
+/**
+ * Result files (results/<id>-<slug>.json) as HTML: tables, their charts, headline figures,
+ * comparisons and the machine they were measured on. Every number on the site passes through here.
+ */
+import type { ResultFile, ResultTable } from '../results/schema.ts';
+import { chartFromTable } from './charts.ts';
+import { escapeHtml, formatNumber, formatValue, toId } from './html.ts';
+
+/** A scroll box: wide tables scroll inside it instead of widening the page. Focusable for keyboards. */
+function scrollBox(label: string, inner: string, cls = 'sdl-scroll'): string {
+  return `<div class="${cls}" role="region" tabindex="0" aria-label="${escapeHtml(label)}">${inner}</div>`;
+}
+
+export function renderResultTable(table: ResultTable): string {
+  const head = table.columns
+    .map((c) => `<th scope="col">${escapeHtml(c.label)}${c.unit ? ` <span class="sdl-unit">(${escapeHtml(c.unit)})</span>` : ''}</th>`)
+    .join('');
+  const body = table.rows
+    .map((row) => {
+      const cells = table.columns.map((c, i) => {
+        const v = row[c.key];
+        const text = escapeHtml(formatValue(v));
+        const num = typeof v === 'number' ? ' class="sdl-num"' : '';
+        return i === 0 ? `<th scope="row"${num}>${text}</th>` : `<td${num}>${text}</td>`;
+      });
+      return `<tr>${cells.join('')}</tr>`;
+    })
+    .join('');
+  return scrollBox(
+    table.title,
+    `<table class="sdl-table"><caption>${escapeHtml(table.title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`,
+  );
+}
+
+export function renderTableWithChart(
+  result: ResultFile,
+  table: ResultTable,
+  opts: { chart?: boolean; idPrefix?: string } = {},
+): string {
+  const id = `${opts.idPrefix ?? ''}chart-${result.poc.id}-${toId(table.id)}`;
+  const chart = opts.chart === false ? '' : chartFromTable(table, id);
+  const parts = [`<figure class="sdl-result" data-result-table="${escapeHtml(table.id)}">`];
+  if (chart) parts.push(scrollBox(`Chart: ${table.chart?.title ?? table.title}`, chart, 'sdl-chart-wrap'));
+  parts.push(renderResultTable(table), '</figure>');
+  return parts.join('');
+}
+
+export function renderFigures(result: ResultFile): string {
+  if (result.figures.length === 0) return '';
+  const rows = result.figures
+    .map(
+      (fig) =>
+        `<tr><th scope="row">${escapeHtml(fig.label)}</th><td class="${typeof fig.value === 'number' ? 'sdl-num' : ''}">${escapeHtml(formatValue(fig.value, fig.unit))}</td></tr>`,
+    )
+    .join('');
+  return scrollBox(
+    'Key figures',
+    `<table class="sdl-table sdl-figures"><caption>Key figures</caption><thead><tr><th scope="col">Figure</th><th scope="col">Value</th></tr></thead><tbody>${rows}</tbody></table>`,
+  );
+}
+
+export function renderComparisons(result: ResultFile): string {
+  if (result.comparisons.length === 0) return '';
+  const rows = result.comparisons
+    .map((c) => {
+      const better =
+        c.ratio === 0 ? '' : (c.better === 'higher' ? c.ratio > 1 : c.ratio < 1) ? 'better' : c.ratio === 1 ? 'same' : 'worse';
+      return (
+        `<tr><th scope="row">${escapeHtml(c.title)}</th>` +
+        `<td>${escapeHtml(c.baseline.label)}: <span class="sdl-num">${escapeHtml(formatValue(c.baseline.value, c.unit))}</span></td>` +
+        `<td>${escapeHtml(c.candidate.label)}: <span class="sdl-num">${escapeHtml(formatValue(c.candidate.value, c.unit))}</span></td>` +
+        `<td class="sdl-num">${escapeHtml(formatNumber(c.ratio))}× <span class="sdl-unit">(${c.better} is better${better ? `: ${better}` : ''})</span></td></tr>`
+      );
+    })
+    .join('');
+  return scrollBox(
+    'Comparisons',
+    `<table class="sdl-table sdl-comparisons"><caption>Comparisons measured in the same run</caption><thead><tr><th scope="col">Comparison</th><th scope="col">Baseline</th><th scope="col">Candidate</th><th scope="col">Ratio</th></tr></thead><tbody>${rows}</tbody></table>`,
+  );
+}
+
+/** `2026-11-21T19:30:00.000Z` → `2026-11-21 19:30 UTC`. */
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+}
+
+export function renderMachine(result: ResultFile): string {
+  const m = result.machine;
+  const services = result.services.length
+    ? result.services.map((s) => `${s.name} ${s.version} (${s.source === 'env' ? 'existing server' : 'started for the run'})`).join(', ')
+    : 'none';
+  const rows: [string, string][] = [
+    ['CPU', m.cpuModel],
+    ['Cores', String(m.cores)],
+    ['Memory', `${formatNumber(m.memoryGiB)} GiB`],
+    ['OS', m.os],
+    ['Node.js', m.node],
+    ['Services', services],
+    ['Measured', formatDate(result.date)],
+    ['Commit', result.commit ?? 'not in a git checkout'],
+    ['Run took', formatValue(Math.round(result.durationMs / 100) / 10, 's')],
+  ];
+  return `<dl class="sdl-machine" aria-label="Machine the results were measured on">${rows
+    .map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`)
+    .join('')}</dl>`;
+}
+
+/** One line under an included table: where and when it was measured, and a link to the full run. */
+export function renderProvenance(result: ResultFile, pocHref: string): string {
+  const m = result.machine;
+  return (
+    `<p class="sdl-provenance">Measured by <a href="${escapeHtml(pocHref)}">POC #${result.poc.id} ${escapeHtml(result.poc.title)}</a> ` +
+    `on ${escapeHtml(formatDate(result.date))}: ${escapeHtml(m.cpuModel)}, ${m.cores} cores, ${escapeHtml(m.node)}` +
+    `${result.services.length ? `, ${escapeHtml(result.services.map((s) => `${s.name} ${s.version}`).join(', '))}` : ''}` +
+    `${result.commit ? `, commit <code>${escapeHtml(result.commit)}</code>` : ''}.</p>`
+  );
+}
+
+/** Everything a POC page shows of its latest run. */
+export function renderFullResult(result: ResultFile): string {
+  const parts: string[] = [];
+  parts.push(renderFigures(result));
+  parts.push(renderComparisons(result));
+  for (const table of result.tables) parts.push(renderTableWithChart(result, table));
+  if (result.notes.length) {
+    parts.push(`<ul class="sdl-notes">${result.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
+  }
+  parts.push('<p class="sdl-machine-title"><strong>Measured on</strong></p>', renderMachine(result));
+  return `<div class="sdl-results">${parts.filter(Boolean).join('')}</div>`;
+}
