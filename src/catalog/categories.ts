@@ -3,7 +3,11 @@
  * The order here is the order the CLI and the site show them in.
  */
 export const CATEGORIES = [
-  { id: 'caching', title: 'Caching', blurb: 'Keep hot data close: cache-aside, write-through, invalidation, stampedes.' },
+  {
+    id: 'caching',
+    title: 'Caching',
+    blurb: 'Keep hot data close: cache-aside, write-through, invalidation, stampedes.',
+  },
   { id: 'databases', title: 'Databases', blurb: 'Pools, indexes, replication, partitioning, transactions.' },
   {
     id: 'message-queues',
@@ -32,7 +36,11 @@ export const CATEGORIES = [
     title: 'Microservices',
     blurb: 'Resilience between services: timeouts, retries, circuit breakers, sagas.',
   },
-  { id: 'cdn', title: 'CDN & edge', blurb: 'Serve from the edge: HTTP caching, invalidation, origin shielding.' },
+  {
+    id: 'cdn',
+    title: 'CDN & edge',
+    blurb: 'Serve from the edge: HTTP caching, invalidation, origin shielding.',
+  },
 ] as const;
 
 export type CategoryId = (typeof CATEGORIES)[number]['id'];

@@ -1,7 +1,8 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { findRoadmapConflicts } from '../roadmap/progress.ts';
+import { loadContent } from '../content/load.ts';
 import { loadRoadmap } from '../roadmap/load.ts';
+import { findRoadmapConflicts } from '../roadmap/progress.ts';
 import { loadCatalog, type Poc } from './load.ts';
 import { FAILURE_SECTIONS, REQUIRED_SECTIONS } from './schema.ts';
 
@@ -28,12 +29,18 @@ export async function checkCatalog(root: string): Promise<{ findings: CheckFindi
   }
   for (const [id, list] of byId) {
     if (list.length > 1) {
-      findings.push({ where: list.map((p) => p.relDir).join(' and '), message: `id ${id} is used ${list.length} times` });
+      findings.push({
+        where: list.map((p) => p.relDir).join(' and '),
+        message: `id ${id} is used ${list.length} times`,
+      });
     }
   }
   for (const [slug, list] of bySlug) {
     if (list.length > 1) {
-      findings.push({ where: list.map((p) => p.relDir).join(' and '), message: `slug ${slug} is used ${list.length} times` });
+      findings.push({
+        where: list.map((p) => p.relDir).join(' and '),
+        message: `slug ${slug} is used ${list.length} times`,
+      });
     }
   }
 
@@ -62,26 +69,28 @@ export async function checkCatalog(root: string): Promise<{ findings: CheckFindi
         const file = path.join(root, 'content', kind, `${slug}.md`);
         const exists = await access(file).then(
           () => true,
-          () => access(`${file}x`).then(
-            () => true,
-            () => false,
-          ),
+          () =>
+            access(`${file}x`).then(
+              () => true,
+              () => false,
+            ),
         );
-        if (!exists) findings.push({ where: readme, message: `${kind} "${slug}" not found in content/${kind}/` });
+        if (!exists)
+          findings.push({ where: readme, message: `${kind} "${slug}" not found in content/${kind}/` });
       }
     }
   }
 
   try {
     const roadmap = await loadRoadmap(root);
-    const built = pocs.map((p) => ({ slug: p.meta.slug, category: p.meta.category, roadmap: p.meta.roadmap }));
-    const conflicts = findRoadmapConflicts(roadmap, { pocs: built, articles: [], problems: [] });
-    for (const c of conflicts.claimedTwice) {
-      findings.push({ where: 'roadmap', message: `roadmap item ${c.item.id} is claimed by ${c.claimedBy.join(', ')}` });
-    }
-    for (const u of conflicts.unknownIds) {
-      findings.push({ where: u.slug, message: `unknown roadmap item "${u.id}" (see roadmap/*.yaml)` });
-    }
+    const built = pocs.map((p) => ({
+      slug: p.meta.slug,
+      category: p.meta.category,
+      roadmap: p.meta.roadmap,
+    }));
+    const content = await loadContent(root);
+    const conflicts = findRoadmapConflicts(roadmap, { pocs: built, ...content });
+    for (const c of conflicts) findings.push({ where: `roadmap ${c.itemId}`, message: c.message });
   } catch (error) {
     findings.push({ where: 'roadmap/', message: error instanceof Error ? error.message : String(error) });
   }

@@ -66,7 +66,10 @@ export async function loadCatalog(root: string): Promise<Catalog> {
     const categoryDir = path.join(pocsDir, category);
     if (!(await isDir(categoryDir))) continue;
     if (!(CATEGORY_IDS as readonly string[]).includes(category)) {
-      problems.push({ where: `pocs/${category}`, message: `unknown category folder; use one of: ${CATEGORY_IDS.join(', ')}` });
+      problems.push({
+        where: `pocs/${category}`,
+        message: `unknown category folder; use one of: ${CATEGORY_IDS.join(', ')}`,
+      });
       continue;
     }
     for (const slug of (await readdir(categoryDir)).sort()) {
@@ -82,20 +85,33 @@ export async function loadCatalog(root: string): Promise<Catalog> {
   return { pocs, problems };
 }
 
-async function readPoc(dir: string, relDir: string, category: string, slug: string): Promise<Poc | CatalogProblem> {
+async function readPoc(
+  dir: string,
+  relDir: string,
+  category: string,
+  slug: string,
+): Promise<Poc | CatalogProblem> {
   const readme = await readFile(path.join(dir, 'README.md'), 'utf8').catch(() => null);
-  if (readme === null) return { where: relDir, message: 'no README.md: every POC folder needs one (run `sdlab new poc`)' };
+  if (readme === null)
+    return { where: relDir, message: 'no README.md: every POC folder needs one (run `sdlab new poc`)' };
   const { data, body } = parseFrontmatter(readme);
-  if (data === undefined) return { where: `${relDir}/README.md`, message: 'README.md has no frontmatter (--- yaml ---)' };
+  if (data === undefined)
+    return { where: `${relDir}/README.md`, message: 'README.md has no frontmatter (--- yaml ---)' };
   const parsed = PocMetaSchema.safeParse(data);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const field = first?.path.join('.') || '(root)';
-    return { where: `${relDir}/README.md`, message: `frontmatter field "${field}": ${first?.message ?? 'invalid'}` };
+    return {
+      where: `${relDir}/README.md`,
+      message: `frontmatter field "${field}": ${first?.message ?? 'invalid'}`,
+    };
   }
   const meta = parsed.data;
   if (meta.category !== category) {
-    return { where: `${relDir}/README.md`, message: `category "${meta.category}" but the folder is pocs/${category}/` };
+    return {
+      where: `${relDir}/README.md`,
+      message: `category "${meta.category}" but the folder is pocs/${category}/`,
+    };
   }
   if (meta.slug !== slug) {
     return { where: `${relDir}/README.md`, message: `slug "${meta.slug}" but the folder is named ${slug}` };

@@ -18,7 +18,10 @@ export const PocMetaSchema = z
     category: z.enum(CATEGORY_IDS),
     services: z.array(z.enum(SERVICE_NAMES)).default([]),
     tags: z.array(z.string().regex(SLUG)).default([]),
-    related: z.array(z.union([z.number().int(), z.string()])).default([]).describe('Other POCs, by id or slug'),
+    related: z
+      .array(z.union([z.number().int(), z.string()]))
+      .default([])
+      .describe('Other POCs, by id or slug'),
     roadmap: z
       .array(z.string())
       .default([])
@@ -26,7 +29,10 @@ export const PocMetaSchema = z
     articles: z.array(z.string()).default([]).describe('Article slugs in content/articles'),
     problems: z.array(z.string()).default([]).describe('Problem slugs in content/problems'),
     expectedRunSeconds: z.number().positive().describe('How long `sdlab run` takes on a laptop'),
-    failure: z.boolean().default(false).describe('Failure-centred: README adds What fails / Why / prevent / detect / recover'),
+    failure: z
+      .boolean()
+      .default(false)
+      .describe('Failure-centred: README adds What fails / Why / prevent / detect / recover'),
   })
   .strict();
 
@@ -46,4 +52,10 @@ export const REQUIRED_SECTIONS = [
 ] as const;
 
 /** Extra sections of a failure-centred POC (`failure: true`). */
-export const FAILURE_SECTIONS = ['What fails', 'Why', 'How to prevent', 'How to detect', 'How to recover'] as const;
+export const FAILURE_SECTIONS = [
+  'What fails',
+  'Why',
+  'How to prevent',
+  'How to detect',
+  'How to recover',
+] as const;

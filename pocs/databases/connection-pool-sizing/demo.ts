@@ -134,8 +134,9 @@ function reportSizing(ctx: DemoContext, rows: SweepRow[]): void {
       `${peak} ops/s x ${uncontended} ms = ${round(busy, 1)} busy connections -> pool of ${littleSize} with 20% headroom`,
   );
   ctx.log(
-    `Past the knee the wait moves from the pool into the database: mean time in the database ` +
-      `${knee.queryMeanMs} ms at ${knee.poolSize} connections, ${last.queryMeanMs} ms at ${last.poolSize}`,
+    `Mean time a query holds its connection: ${rows[0]!.queryMeanMs} ms with 1 connection, ` +
+      `${knee.queryMeanMs} ms at the knee (${knee.poolSize}), ${last.queryMeanMs} ms with ${last.poolSize}: ` +
+      'past the knee, more connections move the queue from the pool into the database',
   );
   ctx.record.note(
     `Knee (smallest pool size within 95% of peak throughput): ${knee.poolSize}. Little's law with the measured peak ` +

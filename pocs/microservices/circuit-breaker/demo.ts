@@ -83,9 +83,9 @@ export default defineDemo({
         maxInFlight: r.maxInFlight,
         rejectedFast: r.rejectedFast,
         failed: r.failed,
-        p50OutageMs: round(r.latencyDuringOutage.p50, 1),
-        p99OutageMs: round(r.latencyDuringOutage.p99, 1),
-        p99AfterTripMs: round(afterTrip(r).p99, 1),
+        p50OutageMs: round(r.latencyDuringOutage.p50, 2),
+        p99OutageMs: round(r.latencyDuringOutage.p99, 2),
+        p99AfterTripMs: round(afterTrip(r).p99, 2),
       })),
       chart: { type: 'bar', x: 'callers', y: ['reachedWhileDown'], title: 'Attempts that reached the dead dependency' },
     });
