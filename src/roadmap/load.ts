@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import { CATEGORIES } from '../catalog/categories.ts';
 import { type Roadmap, type RoadmapCategory, type RoadmapFile, RoadmapFileSchema } from './schema.ts';
 
+export type { Roadmap, RoadmapCategory, RoadmapItem } from './schema.ts';
+
 /** Where the roadmap files live, relative to the repository root. */
 export const ROADMAP_DIR = 'roadmap';
 

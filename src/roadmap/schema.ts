@@ -50,23 +50,31 @@ export const RoadmapFileSchema = z
     items: z.array(RoadmapItemSchema),
   })
   .strict()
-  .superRefine((file, ctx) => {
-    // Checked here rather than per item because the prefix depends on the file's category.
-    const seen = new Set<string>();
-    file.items.forEach((item, i) => {
-      if (!item.id.startsWith(`${file.category}/`)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['items', i, 'id'],
-          message: `id "${item.id}" must start with "${file.category}/"`,
-        });
-      }
-      if (seen.has(item.id)) {
-        ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: `duplicate id "${item.id}"` });
-      }
-      seen.add(item.id);
-    });
-  });
+  .superRefine(
+    (file, ctx) => {
+      // Checked here rather than per item because the prefix depends on the file's category.
+      // `when` below runs this even if other fields failed, so all problems surface in one pass;
+      // the value may then be only partly valid, hence the defensive reads.
+      const category: unknown = file.category;
+      if (!(CATEGORY_IDS as readonly unknown[]).includes(category) || !Array.isArray(file.items)) return;
+      const seen = new Set<string>();
+      file.items.forEach((item: { id?: unknown } | undefined, i) => {
+        const id = item?.id;
+        if (typeof id !== 'string') return;
+        if (!id.startsWith(`${category}/`)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['items', i, 'id'],
+            message: `id "${id}" must start with "${category}/"`,
+          });
+        }
+        if (seen.has(id))
+          ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: `duplicate id "${id}"` });
+        seen.add(id);
+      });
+    },
+    { when: () => true },
+  );
 
 export type RoadmapTargets = z.infer<typeof RoadmapTargetsSchema>;
 export type RoadmapFile = z.infer<typeof RoadmapFileSchema>;

@@ -12,8 +12,11 @@ describe('SlidingWindowLimiter (real Redis)', () => {
   const ns = testNamespace('sliding-window-rate-limiter');
   const connections = Array.from({ length: 4 }, () => new Redis(serviceUrl('redis')));
   const redis = connections[0]!;
-  const limiter = (limit: number, windowMs: number, extra: { limitFor?: (key: string) => number | undefined } = {}) =>
-    new SlidingWindowLimiter({ redis, limit, windowMs, keyPrefix: `${ns}:`, ...extra });
+  const limiter = (
+    limit: number,
+    windowMs: number,
+    extra: { limitFor?: (key: string) => number | undefined } = {},
+  ) => new SlidingWindowLimiter({ redis, limit, windowMs, keyPrefix: `${ns}:`, ...extra });
 
   afterAll(async () => {
     await deleteKeys(redis, ns);
@@ -36,7 +39,9 @@ describe('SlidingWindowLimiter (real Redis)', () => {
     expect(allowed).toHaveLength(100);
     expect(decisions.filter((d) => !d.allowed)).toHaveLength(100);
     // Each admission saw a different count: the checks ran one at a time, never interleaved.
-    expect(allowed.map((d) => d.remaining).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(allowed.map((d) => d.remaining).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     expect(await redis.zcard(`${ns}:exact`)).toBe(100);
   });
   // #endregion exactness-test
@@ -153,7 +158,12 @@ describe('SlidingWindowLimiter (real Redis)', () => {
   });
 
   it('opens and closes its own connection when given a URL', async () => {
-    const rl = new SlidingWindowLimiter({ redis: serviceUrl('redis'), limit: 1, windowMs: 1_000, keyPrefix: `${ns}:` });
+    const rl = new SlidingWindowLimiter({
+      redis: serviceUrl('redis'),
+      limit: 1,
+      windowMs: 1_000,
+      keyPrefix: `${ns}:`,
+    });
     expect((await rl.consume('owned')).allowed).toBe(true);
     await rl.close();
     await expect(rl.consume('owned')).rejects.toThrow(/after close\(\)/);
@@ -161,7 +171,13 @@ describe('SlidingWindowLimiter (real Redis)', () => {
 
   it('passes a Redis error reply through instead of failing open on it', async () => {
     await redis.set(`${ns}:not-a-zset`, 'x');
-    const rl = new SlidingWindowLimiter({ redis, limit: 5, windowMs: 1_000, keyPrefix: `${ns}:`, onRedisError: 'fail-open' });
+    const rl = new SlidingWindowLimiter({
+      redis,
+      limit: 5,
+      windowMs: 1_000,
+      keyPrefix: `${ns}:`,
+      onRedisError: 'fail-open',
+    });
     await expect(rl.consume('not-a-zset')).rejects.toThrow(/WRONGTYPE/);
   });
 });
@@ -213,10 +229,18 @@ describe('SlidingWindowLimiter when Redis is unreachable', () => {
   it('stops waiting when the caller aborts, with the abort reason rather than a fallback decision', async () => {
     const redis = await deadRedis();
     try {
-      const rl = new SlidingWindowLimiter({ redis, limit: 10, windowMs: 1_000, timeoutMs: 10_000, onRedisError: 'fail-open' });
+      const rl = new SlidingWindowLimiter({
+        redis,
+        limit: 10,
+        windowMs: 1_000,
+        timeoutMs: 10_000,
+        onRedisError: 'fail-open',
+      });
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 50);
-      await expect(rl.consume('k', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(rl.consume('k', { signal: controller.signal })).rejects.toMatchObject({
+        name: 'AbortError',
+      });
     } finally {
       redis.disconnect();
     }

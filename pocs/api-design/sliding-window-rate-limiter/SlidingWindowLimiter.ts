@@ -109,7 +109,8 @@ export class SlidingWindowLimiter {
   /** Takes `cost` units for `key` if they fit in the current window, atomically. Never waits for capacity. */
   async consume(key: string, options: ConsumeOptions = {}): Promise<RateLimitDecision> {
     if (this.closed) throw new Error('SlidingWindowLimiter.consume() after close(): create a new limiter');
-    if (typeof key !== 'string' || key === '') throw new TypeError('rate limit key must be a non-empty string');
+    if (typeof key !== 'string' || key === '')
+      throw new TypeError('rate limit key must be a non-empty string');
     const limit = positiveInteger(`limit for "${key}"`, options.limit ?? this.limitFor?.(key) ?? this.limit);
     const cost = positiveInteger('cost', options.cost ?? 1);
     if (cost > limit) {

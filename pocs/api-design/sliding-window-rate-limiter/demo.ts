@@ -23,17 +23,30 @@ export default defineDemo({
       // ── 1. Exactness: 200 concurrent callers, 4 connections, limit 100 ─────────────────────────
       ctx.log(`${CALLERS} concurrent callers over ${CONNECTIONS} connections, one key, limit ${LIMIT}:`);
       const limiters = connections.map(
-        (redis) => new SlidingWindowLimiter({ redis, limit: LIMIT, windowMs: 60_000, keyPrefix: `${ns}:swl:` }),
+        (redis) =>
+          new SlidingWindowLimiter({ redis, limit: LIMIT, windowMs: 60_000, keyPrefix: `${ns}:swl:` }),
       );
       const decisions = await Promise.all(
         Array.from({ length: CALLERS }, (_, i) => limiters[i % CONNECTIONS]!.consume('exact')),
       );
       const luaAllowed = decisions.filter((d) => d.allowed).length;
       const naiveAllowed = await naiveRace(connections, `${ns}:naive:exact`);
-      ctx.log(`  Lua script (one atomic step):         ${luaAllowed} allowed, ${CALLERS - luaAllowed} denied`);
-      ctx.log(`  same check in two round trips (racy): ${naiveAllowed} allowed, ${CALLERS - naiveAllowed} denied`);
-      ctx.record.figure('exact-allowed', `Allowed of ${CALLERS} concurrent callers (limit ${LIMIT})`, luaAllowed);
-      ctx.record.figure('exact-denied', `Denied of ${CALLERS} concurrent callers (limit ${LIMIT})`, CALLERS - luaAllowed);
+      ctx.log(
+        `  Lua script (one atomic step):         ${luaAllowed} allowed, ${CALLERS - luaAllowed} denied`,
+      );
+      ctx.log(
+        `  same check in two round trips (racy): ${naiveAllowed} allowed, ${CALLERS - naiveAllowed} denied`,
+      );
+      ctx.record.figure(
+        'exact-allowed',
+        `Allowed of ${CALLERS} concurrent callers (limit ${LIMIT})`,
+        luaAllowed,
+      );
+      ctx.record.figure(
+        'exact-denied',
+        `Denied of ${CALLERS} concurrent callers (limit ${LIMIT})`,
+        CALLERS - luaAllowed,
+      );
       ctx.record.table({
         id: 'exactness',
         title: `${CALLERS} concurrent callers over ${CONNECTIONS} connections against one key with limit ${LIMIT}`,
@@ -44,9 +57,18 @@ export default defineDemo({
         ],
         rows: [
           { implementation: 'Lua script (atomic)', allowed: luaAllowed, denied: CALLERS - luaAllowed },
-          { implementation: 'ZCARD then ZADD (two round trips)', allowed: naiveAllowed, denied: CALLERS - naiveAllowed },
+          {
+            implementation: 'ZCARD then ZADD (two round trips)',
+            allowed: naiveAllowed,
+            denied: CALLERS - naiveAllowed,
+          },
         ],
-        chart: { type: 'bar', x: 'implementation', y: ['allowed', 'denied'], title: `Allowed vs denied, limit ${LIMIT}` },
+        chart: {
+          type: 'bar',
+          x: 'implementation',
+          y: ['allowed', 'denied'],
+          title: `Allowed vs denied, limit ${LIMIT}`,
+        },
       });
 
       // ── 2. The boundary burst a fixed window lets through ──────────────────────────────────────
@@ -60,8 +82,16 @@ export default defineDemo({
             `-> ${row.span} allowed within 500 ms`,
         );
       }
-      ctx.record.figure('boundary-sliding', 'Sliding log: allowed within 500 ms across a window edge (limit 10/s)', boundary[0]!.span);
-      ctx.record.figure('boundary-fixed', 'Fixed window: allowed within 500 ms across a window edge (limit 10/s)', boundary[1]!.span);
+      ctx.record.figure(
+        'boundary-sliding',
+        'Sliding log: allowed within 500 ms across a window edge (limit 10/s)',
+        boundary[0]!.span,
+      );
+      ctx.record.figure(
+        'boundary-fixed',
+        'Fixed window: allowed within 500 ms across a window edge (limit 10/s)',
+        boundary[1]!.span,
+      );
       ctx.record.table({
         id: 'boundary-burst',
         title: 'Requests allowed per burst, limit 10 per 1 s (the window-edge burst)',
@@ -73,13 +103,20 @@ export default defineDemo({
           { key: 'span', label: 'Allowed within 500 ms' },
         ],
         rows: boundary,
-        chart: { type: 'bar', x: 'limiter', y: ['span'], title: 'Allowed within 500 ms (limit is 10 per second)' },
+        chart: {
+          type: 'bar',
+          x: 'limiter',
+          y: ['span'],
+          title: 'Allowed within 500 ms (limit is 10 per second)',
+        },
       });
 
       // ── 3. What each costs in Redis memory ─────────────────────────────────────────────────────
       const memory = await memoryPerKey(admin, ns);
       ctx.log('');
-      ctx.log(`Redis memory for one key holding ${LIMIT} requests: sliding log ${memory.slidingLog} B, fixed-window counter ${memory.fixedWindow} B`);
+      ctx.log(
+        `Redis memory for one key holding ${LIMIT} requests: sliding log ${memory.slidingLog} B, fixed-window counter ${memory.fixedWindow} B`,
+      );
       ctx.record.table({
         id: 'memory-per-key',
         title: `Redis MEMORY USAGE of one key after ${LIMIT} requests in the window`,
@@ -96,11 +133,21 @@ export default defineDemo({
 
       // ── 4. Throughput and latency against rate-limiter-flexible, same Redis, same load ─────────
       ctx.signal.throwIfAborted();
-      const durationMs = ctx.quick ? 300 : 3_000;
+      const rounds = ctx.quick ? 1 : 3;
+      const durationMs = ctx.quick ? 300 : 1_000;
       const warmupOps = ctx.quick ? 50 : 300;
       ctx.log('');
-      ctx.log(`Benchmark: ${BENCH_CONCURRENCY} concurrent callers, ${durationMs} ms per measurement, one connection per limiter`);
-      const bench = await benchmark(url, ns, { durationMs, warmupOps, signal: ctx.signal, progress: ctx.progress });
+      ctx.log(
+        `Benchmark: ${BENCH_CONCURRENCY} concurrent callers, one connection per limiter, ` +
+          `${rounds} alternating round(s) of ${durationMs} ms each`,
+      );
+      const bench = await benchmark(url, ns, {
+        rounds,
+        durationMs,
+        warmupOps,
+        signal: ctx.signal,
+        progress: ctx.progress,
+      });
       for (const row of bench) {
         ctx.log(
           `  ${row.scenario.padEnd(44)} sliding log ${fmt(row.slidingOps)} ops/s p99 ${row.slidingP99} ms | ` +
@@ -120,7 +167,12 @@ export default defineDemo({
           { key: 'fixedP99', label: 'Fixed window p99', unit: 'ms' },
         ],
         rows: bench,
-        chart: { type: 'bar', x: 'scenario', y: ['slidingOps', 'fixedOps'], title: 'Throughput (higher is better)' },
+        chart: {
+          type: 'bar',
+          x: 'scenario',
+          y: ['slidingOps', 'fixedOps'],
+          title: 'Throughput (higher is better)',
+        },
       });
       const allowedPath = bench[0]!;
       const baselineLabel = 'rate-limiter-flexible RateLimiterRedis (fixed window)';
@@ -148,7 +200,7 @@ export default defineDemo({
       );
       ctx.record.note(
         'Both run one Lua script per call via EVALSHA on one ioredis connection each; the sliding log also arms a timeout ' +
-          'timer per call. Measurements ran in the order sliding, fixed (allowed path) then fixed, sliding (denied path).',
+          'timer per call. The two took turns in rounds (A B, B A, ...); ops/s is over all rounds, p50/p99 the median round.',
       );
     } finally {
       await deleteKeys(admin, ns).catch(() => {});
@@ -165,12 +217,19 @@ export default defineDemo({
 async function naiveRace(connections: Redis[], key: string): Promise<number> {
   const attempt = async (redis: Redis, i: number) => {
     const now = Date.now();
-    const [, count] = (await redis.multi().zremrangebyscore(key, '-inf', now - 60_000).zcard(key).exec()) ?? [];
+    const [, count] =
+      (await redis
+        .multi()
+        .zremrangebyscore(key, '-inf', now - 60_000)
+        .zcard(key)
+        .exec()) ?? [];
     if (Number(count?.[1]) >= LIMIT) return false;
     await redis.zadd(key, now, `${i}`);
     return true;
   };
-  const results = await Promise.all(Array.from({ length: CALLERS }, (_, i) => attempt(connections[i % connections.length]!, i)));
+  const results = await Promise.all(
+    Array.from({ length: CALLERS }, (_, i) => attempt(connections[i % connections.length]!, i)),
+  );
   return results.filter(Boolean).length;
 }
 // #endregion naive-race
@@ -217,8 +276,18 @@ function consumeFixed(limiter: RateLimiterRedis, key: string): Promise<boolean> 
 }
 
 async function memoryPerKey(redis: Redis, ns: string) {
-  const sliding = new SlidingWindowLimiter({ redis, limit: LIMIT, windowMs: 60_000, keyPrefix: `${ns}:swl:` });
-  const fixed = new RateLimiterRedis({ storeClient: redis, points: LIMIT, duration: 60, keyPrefix: `${ns}:rlf` });
+  const sliding = new SlidingWindowLimiter({
+    redis,
+    limit: LIMIT,
+    windowMs: 60_000,
+    keyPrefix: `${ns}:swl:`,
+  });
+  const fixed = new RateLimiterRedis({
+    storeClient: redis,
+    points: LIMIT,
+    duration: 60,
+    keyPrefix: `${ns}:rlf`,
+  });
   for (let i = 0; i < LIMIT; i++) {
     await sliding.consume('memory');
     await consumeFixed(fixed, 'memory');
@@ -231,6 +300,7 @@ async function memoryPerKey(redis: Redis, ns: string) {
 
 // #region benchmark
 interface BenchOptions {
+  rounds: number;
   durationMs: number;
   warmupOps: number;
   signal: AbortSignal;
@@ -241,14 +311,27 @@ interface BenchOptions {
  * Same Redis, same concurrency, same limit and window, one fresh connection each.
  * Allowed path: a limit too high to reach, spread over 1,000 users, so every call admits and writes.
  * Denied path: one exhausted key, so every call is refused.
+ * The two limiters take turns in short rounds (A B, then B A, ...) so that a noisy neighbour on a
+ * shared machine slows both alike instead of whichever happened to run at that moment.
  */
 async function benchmark(url: string, ns: string, options: BenchOptions) {
   const slidingRedis = new Redis(url);
   const fixedRedis = new Redis(url);
   try {
     const build = (limit: number) => ({
-      sliding: new SlidingWindowLimiter({ redis: slidingRedis, limit, windowMs: 60_000, keyPrefix: `${ns}:bench-swl:${limit}:` }),
-      fixed: new RateLimiterRedis({ storeClient: fixedRedis, points: limit, duration: 60, keyPrefix: `${ns}:bench-rlf:${limit}` }),
+      sliding: new SlidingWindowLimiter({
+        redis: slidingRedis,
+        limit,
+        windowMs: 60_000,
+        keyPrefix: `${ns}:bench-swl:${limit}:`,
+      }),
+      // The closest equivalent: same points per same duration (whole seconds), same Redis, same client library.
+      fixed: new RateLimiterRedis({
+        storeClient: fixedRedis,
+        points: limit,
+        duration: 60,
+        keyPrefix: `${ns}:bench-rlf:${limit}`,
+      }),
     });
     const high = build(1_000_000_000);
     const low = build(LIMIT);
@@ -258,41 +341,67 @@ async function benchmark(url: string, ns: string, options: BenchOptions) {
     }
     const salt = randomBytes(2).toString('hex');
     const user = (i: number) => `user:${salt}:${i % BENCH_USERS}`;
-    const load = (name: string, step: number, operation: (i: number) => Promise<unknown>): Promise<LoadResult> => {
-      options.progress(name, step, 4);
-      return runLoad(operation, {
-        concurrency: BENCH_CONCURRENCY,
-        durationMs: options.durationMs,
-        warmupOps: options.warmupOps,
-        signal: options.signal,
-      });
-    };
-
-    const allowedSliding = await load('allowed path, sliding log', 0, (i) => high.sliding.consume(user(i)));
-    const allowedFixed = await load('allowed path, fixed window', 1, (i) => consumeFixed(high.fixed, user(i)));
-    const deniedFixed = await load('denied path, fixed window', 2, () => consumeFixed(low.fixed, 'hot'));
-    const deniedSliding = await load('denied path, sliding log', 3, () => low.sliding.consume('hot'));
-    options.progress('benchmark', 4, 4);
-    for (const r of [allowedSliding, allowedFixed, deniedFixed, deniedSliding]) {
-      if (r.errors > 0) throw new Error(`benchmark calls failed: ${r.errorSamples.join('; ')}`);
-    }
-
-    const row = (scenario: string, sliding: LoadResult, fixed: LoadResult) => ({
-      scenario,
-      slidingOps: round(sliding.opsPerSec, 0),
-      fixedOps: round(fixed.opsPerSec, 0),
-      slidingP50: sliding.latency.p50,
-      fixedP50: fixed.latency.p50,
-      slidingP99: sliding.latency.p99,
-      fixedP99: fixed.latency.p99,
-    });
-    return [
-      row('Allowed path (every call admits)', allowedSliding, allowedFixed),
-      row(`Denied path (one key past its limit)`, deniedSliding, deniedFixed),
+    const scenarios = [
+      {
+        name: 'Allowed path (every call admits)',
+        sliding: (i: number) => high.sliding.consume(user(i)),
+        fixed: (i: number) => consumeFixed(high.fixed, user(i)),
+      },
+      {
+        name: 'Denied path (one key past its limit)',
+        sliding: () => low.sliding.consume('hot'),
+        fixed: () => consumeFixed(low.fixed, 'hot'),
+      },
     ];
+
+    const total = options.rounds * scenarios.length * 2;
+    let done = 0;
+    const rows = [];
+    for (const scenario of scenarios) {
+      const results = { sliding: [] as LoadResult[], fixed: [] as LoadResult[] };
+      for (let round = 0; round < options.rounds; round++) {
+        const order = round % 2 === 0 ? (['sliding', 'fixed'] as const) : (['fixed', 'sliding'] as const);
+        for (const which of order) {
+          options.progress(`${scenario.name}: ${which}`, done++, total);
+          const result = await runLoad(scenario[which], {
+            concurrency: BENCH_CONCURRENCY,
+            durationMs: options.durationMs,
+            warmupOps: options.warmupOps,
+            signal: options.signal,
+          });
+          if (result.errors > 0) throw new Error(`benchmark calls failed: ${result.errorSamples.join('; ')}`);
+          results[which].push(result);
+        }
+      }
+      const sliding = summarize(results.sliding);
+      const fixed = summarize(results.fixed);
+      rows.push({
+        scenario: scenario.name,
+        slidingOps: sliding.opsPerSec,
+        fixedOps: fixed.opsPerSec,
+        slidingP50: sliding.p50,
+        fixedP50: fixed.p50,
+        slidingP99: sliding.p99,
+        fixedP99: fixed.p99,
+      });
+    }
+    options.progress('benchmark', total, total);
+    return rows;
   } finally {
     await Promise.all([slidingRedis.quit(), fixedRedis.quit()]);
   }
+}
+
+/** Throughput over all rounds together; latency percentiles as the median of the rounds'. */
+function summarize(rounds: LoadResult[]) {
+  const ops = rounds.reduce((sum, r) => sum + r.ops, 0);
+  const ms = rounds.reduce((sum, r) => sum + r.elapsedMs, 0);
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return {
+    opsPerSec: round(ops / (ms / 1000), 0),
+    p50: median(rounds.map((r) => r.latency.p50)),
+    p99: median(rounds.map((r) => r.latency.p99)),
+  };
 }
 // #endregion benchmark
 

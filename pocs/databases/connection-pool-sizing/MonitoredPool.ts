@@ -111,7 +111,8 @@ export class MonitoredPool {
     this.name = options.name ?? 'pool';
     this.max = options.max ?? 10;
     this.checkoutTimeoutMs = options.checkoutTimeoutMs ?? 1000;
-    if (!Number.isInteger(this.max) || this.max < 1) throw new Error(`${this.name}: max must be an integer >= 1`);
+    if (!Number.isInteger(this.max) || this.max < 1)
+      throw new Error(`${this.name}: max must be an integer >= 1`);
     this.pool = new Pool({
       connectionString: options.connectionString,
       max: this.max,
@@ -258,7 +259,9 @@ export class MonitoredPool {
    * pg opens connections lazily; its `min` option only keeps them, it does not pre-open them.
    */
   async prewarm(count = this.max): Promise<void> {
-    const clients = await Promise.all(Array.from({ length: Math.min(count, this.max) }, () => this.pool.connect()));
+    const clients = await Promise.all(
+      Array.from({ length: Math.min(count, this.max) }, () => this.pool.connect()),
+    );
     for (const client of clients) client.release();
   }
 

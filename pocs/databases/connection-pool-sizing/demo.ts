@@ -36,7 +36,12 @@ export default defineDemo({
 
 /** Connections this run may open without crowding out other clients of a shared server. */
 async function connectionBudget(url: string, namespace: string): Promise<number> {
-  const admin = new MonitoredPool({ connectionString: url, max: 1, name: 'admin', applicationName: `${namespace}-admin` });
+  const admin = new MonitoredPool({
+    connectionString: url,
+    max: 1,
+    name: 'admin',
+    applicationName: `${namespace}-admin`,
+  });
   try {
     const { rows } = await admin.query<{ free: number }>(
       `select current_setting('max_connections')::int
@@ -58,7 +63,9 @@ async function sweepPoolSizes(ctx: DemoContext, url: string): Promise<SweepRow[]
   const wanted = ctx.quick ? [1, 4, 16] : [1, 2, 4, 8, 16, 32, 48];
   const sizes = wanted.filter((size) => size <= budget);
   if (sizes.length < wanted.length) {
-    ctx.log(`server has room for ${budget} more connections: skipping pool sizes ${wanted.filter((s) => s > budget)}`);
+    ctx.log(
+      `server has room for ${budget} more connections: skipping pool sizes ${wanted.filter((s) => s > budget)}`,
+    );
   }
   ctx.log(`Sweep: ${callers} concurrent callers, mixed query (CPU + 3 ms wait), ${stepMs} ms per pool size`);
 
@@ -111,7 +118,12 @@ function reportSizing(ctx: DemoContext, rows: SweepRow[]): void {
       { key: 'errors', label: 'Errors' },
     ],
     rows,
-    chart: { type: 'line', x: 'poolSize', y: ['opsPerSec', 'p99Ms'], title: 'ops/s and p99 latency vs pool size' },
+    chart: {
+      type: 'line',
+      x: 'poolSize',
+      y: ['opsPerSec', 'p99Ms'],
+      title: 'ops/s and p99 latency vs pool size',
+    },
   });
 
   // #region knee
@@ -200,7 +212,13 @@ async function starvation(ctx: DemoContext, url: string): Promise<void> {
     // Reports wait longer for it (a generous checkout timeout) and keep a generous statement_timeout.
     const reports =
       variant.id === 'bulkhead'
-        ? new MonitoredPool({ ...common, name: 'reports', max: 1, checkoutTimeoutMs: 10_000, statementTimeoutMs: 5_000 })
+        ? new MonitoredPool({
+            ...common,
+            name: 'reports',
+            max: 1,
+            checkoutTimeoutMs: 10_000,
+            statementTimeoutMs: 5_000,
+          })
         : api;
     // #endregion bulkhead
     const sampler = new PoolSampler(api, { intervalMs: 100, windowSize: 200 });

@@ -53,7 +53,10 @@ export interface StarvationDiagnosis {
  *   (a right-sized pool under peak load looks like this; watch it, do not page);
  * - healthy: callers rarely queue.
  */
-export function detectStarvation(samples: PoolSample[], thresholds: StarvationThresholds = {}): StarvationDiagnosis {
+export function detectStarvation(
+  samples: PoolSample[],
+  thresholds: StarvationThresholds = {},
+): StarvationDiagnosis {
   const { maxAcquireWaitMs = 100, sustainedRatio = 0.5, minSamples = 3 } = thresholds;
   const n = samples.length;
   const share = (test: (s: PoolSample) => boolean) => (n === 0 ? 0 : samples.filter(test).length / n);
@@ -109,6 +112,11 @@ export function detectStarvation(samples: PoolSample[], thresholds: StarvationTh
       advice: ['no action needed yet; alert if acquire wait keeps rising or timeouts appear'],
     };
   }
-  return { status: 'healthy', summary: 'pool healthy: callers rarely wait for a connection', evidence, advice: [] };
+  return {
+    status: 'healthy',
+    summary: 'pool healthy: callers rarely wait for a connection',
+    evidence,
+    advice: [],
+  };
 }
 // #endregion detect

@@ -32,7 +32,11 @@ export function connectionsInUse(throughputPerSec: number, meanQueryMs: number):
 
 // #region little
 /** ceil(λ × W × headroom), at least 1. A starting point to verify by measurement, not a verdict. */
-export function recommendedPoolSize({ throughputPerSec, meanQueryMs, headroom = 1.2 }: PoolSizeInput): number {
+export function recommendedPoolSize({
+  throughputPerSec,
+  meanQueryMs,
+  headroom = 1.2,
+}: PoolSizeInput): number {
   if (!Number.isFinite(headroom) || headroom < 1) {
     throw new RangeError(`headroom must be a finite number >= 1 (1 = no headroom), got ${headroom}`);
   }

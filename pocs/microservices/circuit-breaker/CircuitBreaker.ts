@@ -164,10 +164,11 @@ export class CircuitBreaker {
     const start = this.now();
     this.counters.calls++;
     try {
+      // Fast path when there is nothing to race against: no timer, no controller, a shared dummy signal.
       const value =
-        this.timeoutMs > 0
+        this.timeoutMs > 0 || signal
           ? await callWithTimeout(fn, this.timeoutMs, { signal, what: `call through circuit "${this.name}"` })
-          : await fn(signal ?? NEVER_ABORTED);
+          : await fn(NEVER_ABORTED);
       this.onSuccess(probe, start);
       return value;
     } catch (error) {

@@ -7,6 +7,8 @@ import { CallTimeoutError } from './errors.ts';
  * driver, a socket — stops working for an answer nobody will read. A caller's own `signal` aborts the
  * call the same way. The timer is always cleared, so a fast call leaves nothing behind.
  *
+ * `timeoutMs` 0 (or Infinity) means no deadline: only the caller's signal can end the wait.
+ *
  * The breaker uses this for its per-call timeout; the demo's "no breaker" callers use it too, so both
  * sides of the comparison give up on a dead dependency at the same moment.
  */
@@ -25,12 +27,15 @@ export function callWithTimeout<T>(
       finish();
       reject(outer?.reason);
     };
-    const timer = setTimeout(() => {
-      const error = new CallTimeoutError(what, timeoutMs);
-      controller.abort(error);
-      finish();
-      reject(error);
-    }, timeoutMs);
+    const timer =
+      timeoutMs > 0 && Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
+            const error = new CallTimeoutError(what, timeoutMs);
+            controller.abort(error);
+            finish();
+            reject(error);
+          }, timeoutMs)
+        : undefined;
     const finish = () => {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onOuterAbort);

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../src/catalog/load.ts';
+import { runDemo } from '../../../src/lab/runDemo.ts';
+import { REPO_ROOT } from '../../../src/paths.ts';
+import { serviceUrl } from '../../../src/testing/services.ts';
+
+describe('connection-pool-sizing demo (quick)', () => {
+  it('records the sweep, the sizing figures and the starvation before/after', async () => {
+    const { pocs } = await loadCatalog(REPO_ROOT);
+    const poc = pocs.find((p) => p.meta.slug === 'connection-pool-sizing');
+    if (!poc) throw new Error('connection-pool-sizing is missing from the catalog');
+    const { recorder } = await runDemo({
+      poc,
+      services: [{ name: 'postgres', url: serviceUrl('postgres'), source: 'env', version: 'test' }],
+      quick: true,
+      signal: new AbortController().signal,
+      log: () => {},
+    });
+
+    const sweep = recorder.tables.find((t) => t.id === 'pool-size-sweep');
+    expect(sweep?.chart).toBeDefined();
+    expect(sweep?.rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of sweep?.rows ?? []) {
+      for (const key of ['poolSize', 'opsPerSec', 'p50Ms', 'p99Ms', 'acquireWaitMeanMs', 'queryMeanMs']) {
+        expect(Number.isFinite(row[key]), `${key} = ${row[key]}`).toBe(true);
+      }
+      expect(row.opsPerSec).toBeGreaterThan(0);
+    }
+
+    const figures = Object.fromEntries(recorder.figures.map((f) => [f.key, f.value]));
+    for (const key of [
+      'knee-pool-size',
+      'littles-law-pool-size',
+      'peak-throughput',
+      'uncontended-query-ms',
+    ]) {
+      expect(typeof figures[key] === 'number' && Number.isFinite(figures[key]), key).toBe(true);
+    }
+
+    const starvation = recorder.tables.find((t) => t.id === 'starvation');
+    expect(starvation?.rows).toHaveLength(3);
+    expect(starvation?.rows[0]?.diagnosis).toBe('starving');
+    expect(recorder.comparisons.map((c) => c.id)).toEqual(['bulkhead-success', 'bulkhead-p99']);
+    for (const c of recorder.comparisons) {
+      expect(Number.isFinite(c.baseline.value) && Number.isFinite(c.candidate.value)).toBe(true);
+    }
+  });
+});
