@@ -4,3 +4,7 @@ export { LatencyRecorder, type LatencySummary } from '../measure/LatencyRecorder
 export { type LoadOptions, type LoadResult, runLoad } from '../measure/runLoad.ts';
 export { ResultRecorder, round } from '../results/ResultRecorder.ts';
 export type { ResultTable, Comparison } from '../results/schema.ts';
+export { createPgSchema, deleteRedisKeys } from '../services/namespaces.ts';
+export { FaultProxy, type Faults } from '../faults/FaultProxy.ts';
+export { EphemeralServer } from '../services/EphemeralServer.ts';
+export { SERVICES } from '../services/registry.ts';

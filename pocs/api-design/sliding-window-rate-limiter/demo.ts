@@ -141,7 +141,7 @@ export default defineDemo({
         `Benchmark: ${BENCH_CONCURRENCY} concurrent callers, one connection per limiter, ` +
           `${rounds} alternating round(s) of ${durationMs} ms each`,
       );
-      const bench = await benchmark(url, ns, {
+      const bench = await benchmark(url, ns, admin, {
         rounds,
         durationMs,
         warmupOps,
@@ -150,8 +150,9 @@ export default defineDemo({
       });
       for (const row of bench) {
         ctx.log(
-          `  ${row.scenario.padEnd(44)} sliding log ${fmt(row.slidingOps)} ops/s p99 ${row.slidingP99} ms | ` +
-            `fixed window ${fmt(row.fixedOps)} ops/s p99 ${row.fixedP99} ms`,
+          `  ${row.scenario.padEnd(38)} sliding log ${fmt(row.slidingOps)} ops/s, p99 ${row.slidingP99} ms, ` +
+            `Redis ${row.slidingServerUs} µs/call | fixed window ${fmt(row.fixedOps)} ops/s, p99 ${row.fixedP99} ms, ` +
+            `Redis ${row.fixedServerUs} µs/call`,
         );
       }
       ctx.record.table({
@@ -165,6 +166,8 @@ export default defineDemo({
           { key: 'fixedP50', label: 'Fixed window p50', unit: 'ms' },
           { key: 'slidingP99', label: 'Sliding log p99', unit: 'ms' },
           { key: 'fixedP99', label: 'Fixed window p99', unit: 'ms' },
+          { key: 'slidingServerUs', label: 'Sliding log Redis time per call', unit: 'µs' },
+          { key: 'fixedServerUs', label: 'Fixed window Redis time per call', unit: 'µs' },
         ],
         rows: bench,
         chart: {
@@ -200,7 +203,9 @@ export default defineDemo({
       );
       ctx.record.note(
         'Both run one Lua script per call via EVALSHA on one ioredis connection each; the sliding log also arms a timeout ' +
-          'timer per call. The two took turns in rounds (A B, B A, ...); ops/s is over all rounds, p50/p99 the median round.',
+          'timer per call. The two took turns in rounds (A B, B A, ...); ops/s is over all rounds, p50/p99 the median round. ' +
+          'Redis time per call is INFO commandstats EVALSHA usec/calls over the measurement (it would include other ' +
+          'clients’ EVALSHA calls if the Redis were shared).',
       );
     } finally {
       await deleteKeys(admin, ns).catch(() => {});
@@ -314,7 +319,7 @@ interface BenchOptions {
  * The two limiters take turns in short rounds (A B, then B A, ...) so that a noisy neighbour on a
  * shared machine slows both alike instead of whichever happened to run at that moment.
  */
-async function benchmark(url: string, ns: string, options: BenchOptions) {
+async function benchmark(url: string, ns: string, admin: Redis, options: BenchOptions) {
   const slidingRedis = new Redis(url);
   const fixedRedis = new Redis(url);
   try {
@@ -359,10 +364,12 @@ async function benchmark(url: string, ns: string, options: BenchOptions) {
     const rows = [];
     for (const scenario of scenarios) {
       const results = { sliding: [] as LoadResult[], fixed: [] as LoadResult[] };
+      const server = { sliding: { calls: 0, usec: 0 }, fixed: { calls: 0, usec: 0 } };
       for (let round = 0; round < options.rounds; round++) {
         const order = round % 2 === 0 ? (['sliding', 'fixed'] as const) : (['fixed', 'sliding'] as const);
         for (const which of order) {
           options.progress(`${scenario.name}: ${which}`, done++, total);
+          const before = await evalshaStats(admin);
           const result = await runLoad(scenario[which], {
             concurrency: BENCH_CONCURRENCY,
             durationMs: options.durationMs,
@@ -371,6 +378,9 @@ async function benchmark(url: string, ns: string, options: BenchOptions) {
           });
           if (result.errors > 0) throw new Error(`benchmark calls failed: ${result.errorSamples.join('; ')}`);
           results[which].push(result);
+          const after = await evalshaStats(admin);
+          server[which].calls += after.calls - before.calls;
+          server[which].usec += after.usec - before.usec;
         }
       }
       const sliding = summarize(results.sliding);
@@ -383,6 +393,8 @@ async function benchmark(url: string, ns: string, options: BenchOptions) {
         fixedP50: fixed.p50,
         slidingP99: sliding.p99,
         fixedP99: fixed.p99,
+        slidingServerUs: round(server.sliding.usec / server.sliding.calls, 2),
+        fixedServerUs: round(server.fixed.usec / server.fixed.calls, 2),
       });
     }
     options.progress('benchmark', total, total);
@@ -390,6 +402,15 @@ async function benchmark(url: string, ns: string, options: BenchOptions) {
   } finally {
     await Promise.all([slidingRedis.quit(), fixedRedis.quit()]);
   }
+}
+
+/**
+ * Redis's own count of EVALSHA calls and the microseconds it spent executing them (INFO commandstats):
+ * the server-side cost of one check, without network or client time. Both limiters call EVALSHA.
+ */
+async function evalshaStats(redis: Redis): Promise<{ calls: number; usec: number }> {
+  const match = /^cmdstat_evalsha:calls=(\d+),usec=(\d+)/m.exec(await redis.info('commandstats'));
+  return { calls: Number(match?.[1] ?? 0), usec: Number(match?.[2] ?? 0) };
 }
 
 /** Throughput over all rounds together; latency percentiles as the median of the rounds'. */

@@ -95,14 +95,18 @@ describe('open: failing fast', () => {
     await trip(breaker, 10);
     await vi.advanceTimersByTimeAsync(250);
     const fn = counted(ok);
-    const errors = await Promise.all(Array.from({ length: 50 }, () => breaker.execute(fn).catch((e: unknown) => e)));
+    const errors = await Promise.all(
+      Array.from({ length: 50 }, () => breaker.execute(fn).catch((e: unknown) => e)),
+    );
     expect(fn.calls).toBe(0);
     for (const error of errors) {
       expect(error).toBeInstanceOf(BrokenCircuitError);
       expect((error as BrokenCircuitError).state).toBe('open');
       expect((error as BrokenCircuitError).retryAfterMs).toBe(750);
     }
-    expect((errors[0] as Error).message).toMatch(/circuit "inventory" is open: 10 of the last 10 calls failed/);
+    expect((errors[0] as Error).message).toMatch(
+      /circuit "inventory" is open: 10 of the last 10 calls failed/,
+    );
     expect(breaker.stats()).toMatchObject({ rejected: 50, calls: 10, retryAfterMs: 750 });
   });
 });
@@ -188,7 +192,7 @@ describe('timeouts', () => {
 
     expect(seen?.aborted).toBe(true);
     expect(seen?.reason).toBeInstanceOf(CallTimeoutError);
-    expect((seen?.reason as Error).message).toMatch(/did not answer within 100 ms/);
+    expect((seen!.reason as Error).message).toMatch(/did not answer within 100 ms/);
     expect(timeouts).toHaveLength(1);
     expect(breaker.stats()).toMatchObject({ failures: 1, timeouts: 1 });
     expect(breaker.state).toBe('open'); // minimumRequests 1, 100% failed
@@ -222,7 +226,9 @@ describe('fallback', () => {
 
   it('is used when the call fails, and the failure still counts', async () => {
     const breaker = new CircuitBreaker(base);
-    const value = await breaker.execute(boom, { fallback: (error) => `fallback after ${(error as Error).message}` });
+    const value = await breaker.execute(boom, {
+      fallback: (error) => `fallback after ${(error as Error).message}`,
+    });
     expect(value).toBe('fallback after boom');
     expect(breaker.stats()).toMatchObject({ failures: 1, fallbacks: 1 });
     expect(breaker.stats().window.failures).toBe(1);

@@ -136,14 +136,21 @@ export class CircuitBreaker {
     if (!(this.openMs >= 0) || !(this.timeoutMs >= 0)) {
       throw new RangeError(`openMs and timeoutMs must be >= 0 (timeoutMs 0 disables the timeout)`);
     }
-    this.window = new RollingWindow({ windowMs: this.windowMs, buckets: options.buckets ?? 10, now: this.now });
+    this.window = new RollingWindow({
+      windowMs: this.windowMs,
+      buckets: options.buckets ?? 10,
+      now: this.now,
+    });
   }
 
   get state(): CircuitState {
     return this.current;
   }
 
-  on<K extends keyof CircuitBreakerEvents>(event: K, listener: (e: CircuitBreakerEvents[K]) => void): () => void {
+  on<K extends keyof CircuitBreakerEvents>(
+    event: K,
+    listener: (e: CircuitBreakerEvents[K]) => void,
+  ): () => void {
     return this.events.on(event, listener);
   }
 
@@ -191,7 +198,7 @@ export class CircuitBreaker {
   }
   // #endregion execute
 
-  // #region admit
+  // #region state-machine
   /** Decides, before calling anything, whether this call may go through, and as what. */
   private admit(): typeof CALL | typeof PROBE | BrokenCircuitError {
     if (this.current === 'closed') return CALL;
@@ -207,7 +214,12 @@ export class CircuitBreaker {
     // Half-open: exactly one probe. Everyone else is rejected at once instead of queueing behind it, so a
     // recovering dependency sees one request, not a thundering herd, and callers do not wait on a probe.
     if (this.probeInFlight) {
-      return new BrokenCircuitError(this.name, 'half-open', 0, 'a probe call is already testing the dependency');
+      return new BrokenCircuitError(
+        this.name,
+        'half-open',
+        0,
+        'a probe call is already testing the dependency',
+      );
     }
     this.probeInFlight = true;
     return PROBE;
@@ -250,7 +262,7 @@ export class CircuitBreaker {
       this.transition('open', this.openReason);
     }
   }
-  // #endregion admit
+  // #endregion state-machine
 
   private transition(to: CircuitState, reason: string): void {
     const from = this.current;

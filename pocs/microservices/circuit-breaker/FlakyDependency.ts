@@ -25,7 +25,12 @@ export class DependencyError extends Error {
 export class FlakyDependency {
   mode: DependencyMode = 'healthy';
   /** Requests that reached the dependency, in total and per mode. */
-  readonly received: Record<DependencyMode | 'total', number> = { total: 0, healthy: 0, down: 0, recovering: 0 };
+  readonly received: Record<DependencyMode | 'total', number> = {
+    total: 0,
+    healthy: 0,
+    down: 0,
+    recovering: 0,
+  };
   /** Requests being worked on (or hung) right now, and the most at any moment. */
   inFlight = 0;
   maxInFlight = 0;

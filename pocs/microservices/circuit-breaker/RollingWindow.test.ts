@@ -47,6 +47,8 @@ describe('RollingWindow', () => {
 
   it('rejects a window it cannot slice', () => {
     expect(() => new RollingWindow({ windowMs: 5, buckets: 10, now: Date.now })).toThrow(/at least one ms/);
-    expect(() => new RollingWindow({ windowMs: 1_000, buckets: 0, now: Date.now })).toThrow(/positive integer/);
+    expect(() => new RollingWindow({ windowMs: 1_000, buckets: 0, now: Date.now })).toThrow(
+      /positive integer/,
+    );
   });
 });

@@ -39,7 +39,9 @@ export class RollingWindow {
       throw new RangeError(`RollingWindow buckets must be a positive integer, got ${buckets}`);
     }
     if (!(windowMs >= buckets)) {
-      throw new RangeError(`RollingWindow windowMs (${windowMs}) must be at least one ms per bucket (${buckets})`);
+      throw new RangeError(
+        `RollingWindow windowMs (${windowMs}) must be at least one ms per bucket (${buckets})`,
+      );
     }
     this.bucketMs = windowMs / buckets;
     this.now = options.now;

@@ -87,7 +87,12 @@ export default defineDemo({
         p99OutageMs: round(r.latencyDuringOutage.p99, 2),
         p99AfterTripMs: round(afterTrip(r).p99, 2),
       })),
-      chart: { type: 'bar', x: 'callers', y: ['reachedWhileDown'], title: 'Attempts that reached the dead dependency' },
+      chart: {
+        type: 'bar',
+        x: 'callers',
+        y: ['reachedWhileDown'],
+        title: 'Attempts that reached the dead dependency',
+      },
     });
 
     ctx.record.table({
@@ -107,7 +112,12 @@ export default defineDemo({
         retries: retrying.timeline[i] ?? 0,
         breaker: guarded.timeline[i] ?? 0,
       })),
-      chart: { type: 'line', x: 't', y: ['timeoutOnly', 'retries', 'breaker'], title: 'Load on the dependency' },
+      chart: {
+        type: 'line',
+        x: 't',
+        y: ['timeoutOnly', 'retries', 'breaker'],
+        title: 'Load on the dependency',
+      },
     });
 
     ctx.record.compare({
@@ -158,7 +168,12 @@ export default defineDemo({
     const rounds = ctx.quick ? 3 : 7;
     const target = async () => 42;
     // Equivalent settings where the libraries have them: 50% over a 10 s window, min volume, 5 s cool-down.
-    const ours = new CircuitBreaker({ timeoutMs: 0, failureRateThreshold: 0.5, windowMs: 10_000, openMs: 5_000 });
+    const ours = new CircuitBreaker({
+      timeoutMs: 0,
+      failureRateThreshold: 0.5,
+      windowMs: 10_000,
+      openMs: 5_000,
+    });
     const oursTimeout = new CircuitBreaker({ timeoutMs: 1_000, windowMs: 10_000, openMs: 5_000 });
     const opossumOptions = {
       errorThresholdPercentage: 50,
@@ -167,7 +182,11 @@ export default defineDemo({
       rollingCountBuckets: 10,
       volumeThreshold: 20,
     };
-    const opossum = new Opossum(target, { ...opossumOptions, timeout: false, rollingPercentilesEnabled: false });
+    const opossum = new Opossum(target, {
+      ...opossumOptions,
+      timeout: false,
+      rollingPercentilesEnabled: false,
+    });
     const opossumTimeout = new Opossum(target, { ...opossumOptions, timeout: 1_000 });
     const cockatiel = circuitBreaker(handleAll, {
       halfOpenAfter: 5_000,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LatencyRecorder, type LatencySummary } from '../../../src/lab/index.ts';
-import { callWithTimeout } from './callWithTimeout.ts';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './CircuitBreaker.ts';
+import { callWithTimeout } from './callWithTimeout.ts';
 import { BrokenCircuitError } from './errors.ts';
 import { type DependencyMode, FlakyDependency } from './FlakyDependency.ts';
 
@@ -166,7 +166,10 @@ export async function runOutageScenario(options: OutageScenarioOptions): Promise
 }
 
 /** Latency percentiles of the requests `keep` selects. */
-export function latencyOf(samples: RequestSample[], keep: (sample: RequestSample) => boolean): LatencySummary {
+export function latencyOf(
+  samples: RequestSample[],
+  keep: (sample: RequestSample) => boolean,
+): LatencySummary {
   const recorder = new LatencyRecorder();
   for (const sample of samples) if (keep(sample)) recorder.recordMs(sample.ms);
   return recorder.summary();
