@@ -22,6 +22,8 @@ export interface ChartSpec {
   categories: string[];
   /** Numeric x positions for a line chart (same length as categories), or null for evenly spaced. */
   xValues: number[] | null;
+  /** Place numeric x positions on a log scale (when they span more than an order of magnitude). */
+  xLog?: boolean;
   series: ChartSeries[];
 }
 
@@ -81,6 +83,27 @@ function truncate(label: string, max: number): string {
   return label.length <= max ? label : `${label.slice(0, Math.max(1, max - 1))}…`;
 }
 
+/** Splits a label into at most `maxLines` lines of about `width` characters. */
+export function wrapLabel(label: string, width: number, maxLines = 3): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of label.split(/\s+/).filter(Boolean)) {
+    const next = current ? `${current} ${word}` : word;
+    if (next.length <= width || !current) current = next;
+    else {
+      lines.push(current);
+      current = word;
+    }
+  }
+  if (current) lines.push(current);
+  if (lines.length > maxLines) {
+    const kept = lines.slice(0, maxLines);
+    kept[maxLines - 1] = truncate(`${kept[maxLines - 1]} ${lines.slice(maxLines).join(' ')}`, width);
+    return kept.map((l) => truncate(l, width));
+  }
+  return lines.map((l) => truncate(l, width));
+}
+
 function describe(spec: ChartSpec): string {
   const parts = spec.categories.map((c, i) => {
     const vals = spec.series.map((s) => {
@@ -100,18 +123,20 @@ export function renderChart(spec: ChartSpec): string {
   if (values.length === 0 || spec.categories.length === 0) return '';
   const n = spec.categories.length;
   const legend = spec.series.length > 1;
-  const longest = Math.max(...spec.categories.map((c) => c.length));
   const top = legend ? 44 : 20;
   const left = 72;
   const right = 20;
   const plotW = W - left - right;
   const band = plotW / n;
-  // Rotate x labels when they would collide.
-  const rotate = longest * 7 > band;
-  const maxLabel = rotate ? 16 : Math.max(3, Math.floor(band / 7));
-  const bottom = rotate ? 36 + Math.min(longest, maxLabel) * 5 : 52;
+  // Labels wrap under their bar or point; when even that is too narrow, they are rotated.
+  const charsPerLine = Math.floor((spec.xValues ? plotW / n : band) / 7.5);
+  const rotate = charsPerLine < 6 && Math.max(...spec.categories.map((c) => c.length)) > Math.max(2, charsPerLine);
+  const wrapped = spec.categories.map((c) => (rotate ? [truncate(c, 16)] : wrapLabel(c, Math.max(charsPerLine, 3))));
+  const labelLines = Math.max(...wrapped.map((w) => w.length));
+  const longest = Math.max(...wrapped.map((w) => w[0]?.length ?? 0));
+  const bottom = rotate ? 40 + longest * 5.5 : 36 + labelLines * 15;
   const plotH = 240;
-  const H = top + plotH + bottom;
+  const H = Math.round(top + plotH + bottom);
   const scale = niceScale(Math.min(0, ...values), Math.max(0, ...values));
   const y = (v: number) => top + plotH - ((v - scale.min) / (scale.max - scale.min)) * plotH;
 
@@ -139,11 +164,10 @@ export function renderChart(spec: ChartSpec): string {
   // x positions
   let xPos: (i: number) => number;
   if (spec.type === 'line' && spec.xValues) {
-    const xs = spec.xValues;
-    const xScale = niceScale(Math.min(...xs), Math.max(...xs));
-    const lo = Math.min(...xs) === xScale.min ? xScale.min : Math.min(...xs);
-    const hi = Math.max(...xs);
-    const span = hi - lo || 1;
+    const t = spec.xLog ? (v: number) => Math.log10(v) : (v: number) => v;
+    const xs = spec.xValues.map(t);
+    const lo = Math.min(...xs);
+    const span = Math.max(...xs) - lo || 1;
     const pad = 16;
     xPos = (i) => left + pad + (((xs[i] ?? lo) - lo) / span) * (plotW - pad * 2);
   } else {
@@ -151,16 +175,23 @@ export function renderChart(spec: ChartSpec): string {
   }
 
   // x labels
-  spec.categories.forEach((c, i) => {
+  let lastRight = Number.NEGATIVE_INFINITY;
+  wrapped.forEach((lines, i) => {
     const x = xPos(i);
-    const label = escapeHtml(truncate(c, maxLabel));
     if (rotate) {
       out.push(
-        `<text class="sdl-tick" transform="translate(${f(x + 4)} ${top + plotH + 14}) rotate(-35)" text-anchor="end">${label}</text>`,
+        `<text class="sdl-tick" transform="translate(${f(x + 4)} ${top + plotH + 14}) rotate(-35)" text-anchor="end">${escapeHtml(lines[0] ?? '')}</text>`,
       );
-    } else {
-      out.push(`<text class="sdl-tick" x="${f(x)}" y="${top + plotH + 18}" text-anchor="middle">${label}</text>`);
+      return;
     }
+    // Numeric x positions can crowd (1, 2, 4 …): skip a label that would overlap the previous one.
+    const half = (Math.max(...lines.map((l) => l.length)) * 7) / 2;
+    if (x - half < lastRight + 4) return;
+    lastRight = x + half;
+    const tspans = lines
+      .map((l, li) => `<tspan x="${f(x)}" dy="${li === 0 ? 0 : 15}">${escapeHtml(l)}</tspan>`)
+      .join('');
+    out.push(`<text class="sdl-tick" x="${f(x)}" y="${top + plotH + 18}" text-anchor="middle">${tspans}</text>`);
   });
   out.push(
     `<text class="sdl-axis-label" x="${f(left + plotW / 2)}" y="${H - 8}" text-anchor="middle">${escapeHtml(truncate(spec.xLabel, 60))}</text>`,
@@ -230,8 +261,9 @@ function columnLabel(table: ResultTable, key: string): string {
 }
 
 /**
- * The chart a result table asks for (`table.chart`), or '' when it has none. Throws when the chart
- * names a column the table does not have: that is a bug in the demo, and the build should say so.
+ * The chart a result table asks for (`table.chart`), or '' when it has none. Series with different
+ * units (say ops/s and ms) are never drawn against one axis: each unit gets its own panel.
+ * Throws when the chart names a column the table does not have — a bug in the demo the build reports.
  */
 export function chartFromTable(table: ResultTable, id: string): string {
   const chart = table.chart;
@@ -244,66 +276,85 @@ export function chartFromTable(table: ResultTable, id: string): string {
   }
   const xs = table.rows.map((r) => r[chart.x]);
   const numericX = chart.type === 'line' && xs.length > 0 && xs.every((v) => typeof v === 'number');
-  const yUnits = new Set(chart.y.map((k) => table.columns.find((c) => c.key === k)?.unit ?? ''));
-  const yLabel =
-    chart.y.length === 1
-      ? columnLabel(table, chart.y[0] ?? '')
-      : yUnits.size === 1 && [...yUnits][0]
-        ? `${[...yUnits][0]}`
-        : 'value';
-  return renderChart({
-    id,
-    type: chart.type,
-    title: chart.title ?? table.title,
-    xLabel: columnLabel(table, chart.x),
-    yLabel,
-    categories: xs.map((v) => (typeof v === 'number' ? formatNumber(v) : String(v ?? ''))),
-    xValues: numericX ? (xs as number[]) : null,
-    series: chart.y.map((key) => ({
-      label: table.columns.find((c) => c.key === key)?.label ?? key,
-      values: table.rows.map((r) => (typeof r[key] === 'number' ? (r[key] as number) : null)),
-    })),
-  });
+  const nums = numericX ? (xs as number[]) : [];
+  const xLog = numericX && Math.min(...nums) > 0 && Math.max(...nums) / Math.min(...nums) >= 16;
+  const unitOf = (key: string) => table.columns.find((c) => c.key === key)?.unit ?? '';
+  const groups = new Map<string, string[]>();
+  for (const key of chart.y) groups.set(unitOf(key), [...(groups.get(unitOf(key)) ?? []), key]);
+  const title = chart.title ?? table.title;
+  let panel = 0;
+  return [...groups.entries()]
+    .map(([unit, ys]) => {
+      const yLabel = ys.length === 1 ? columnLabel(table, ys[0] ?? '') : unit || 'value';
+      const series = ys.map((key) => ({
+        label: table.columns.find((c) => c.key === key)?.label ?? key,
+        values: table.rows.map((r) => (typeof r[key] === 'number' ? (r[key] as number) : null)),
+      }));
+      return renderChart({
+        id: groups.size > 1 ? `${id}-${++panel}` : id,
+        type: chart.type,
+        title: groups.size > 1 ? `${title}: ${series.map((s) => s.label).join(', ')}` : title,
+        xLabel: `${columnLabel(table, chart.x)}${xLog ? ' (log scale)' : ''}`,
+        yLabel,
+        categories: xs.map((v) => (typeof v === 'number' ? formatNumber(v) : String(v ?? ''))),
+        xValues: numericX ? nums : null,
+        xLog,
+        series,
+      });
+    })
+    .join('');
 }
 
 export interface ProgressRow {
   label: string;
-  built: number;
-  target: number;
+  /** One bar per kind (e.g. POCs, articles, problems), in the order of `kinds`. */
+  bars: { built: number; target: number }[];
 }
 
-/** Horizontal bars: how much of each category's roadmap target is built. */
-export function renderProgressChart(rows: ProgressRow[], id: string, title: string): string {
+/** Horizontal bars: how much of each category's roadmap target is built, one bar per kind. */
+export function renderProgressChart(rows: ProgressRow[], kinds: string[], id: string, title: string): string {
   if (rows.length === 0) return '';
-  const rowH = 30;
-  const top = 12;
+  const barH = 11;
+  const rowH = kinds.length * (barH + 3) + 14;
+  const top = 40;
   const left = 150;
-  const right = 110;
+  const right = 96;
   const plotW = W - left - right;
-  const H = top + rows.length * rowH + 12;
+  const H = top + rows.length * rowH + 8;
   const out: string[] = [];
-  const desc = rows.map((r) => `${r.label}: ${r.built} of ${r.target}`).join('; ');
+  const desc = rows
+    .map((r) => `${r.label}: ${r.bars.map((b, i) => `${kinds[i]} ${b.built} of ${b.target}`).join(', ')}`)
+    .join('; ');
   out.push(
     `<svg class="sdl-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">`,
     `<title id="${id}-title">${escapeHtml(title)}</title>`,
-    `<desc id="${id}-desc">${escapeHtml(`Built against planned, per category. ${desc}.`)}</desc>`,
+    `<desc id="${id}-desc">${escapeHtml(`Built against the target, per category. ${desc}.`)}</desc>`,
   );
-  rows.forEach((r, i) => {
-    const yTop = top + i * rowH;
-    const share = r.target > 0 ? Math.min(1, r.built / r.target) : r.built > 0 ? 1 : 0;
-    const pct = r.target > 0 ? Math.round((r.built / r.target) * 100) : null;
+  let lx = left;
+  kinds.forEach((k, i) => {
     out.push(
-      `<text class="sdl-tick" x="${left - 10}" y="${yTop + 19}" text-anchor="end">${escapeHtml(truncate(r.label, 20))}</text>`,
-      `<rect class="sdl-track" x="${left}" y="${yTop + 6}" width="${plotW}" height="18" rx="3"/>`,
+      `<rect class="${seriesClass(i)} sdl-bar" x="${lx}" y="10" width="14" height="14"/>`,
+      `<text class="sdl-legend" x="${lx + 20}" y="22">${escapeHtml(k)}</text>`,
     );
-    if (share > 0) {
-      out.push(
-        `<rect class="sdl-s0 sdl-bar" x="${left}" y="${yTop + 6}" width="${f(Math.max(3, share * plotW))}" height="18" rx="3"><title>${escapeHtml(`${r.label}: ${r.built} of ${r.target}`)}</title></rect>`,
-      );
-    }
+    lx += 20 + k.length * 7.5 + 24;
+  });
+  out.push(`<text class="sdl-legend" x="${W - 8}" y="22" text-anchor="end">built / target</text>`);
+  rows.forEach((r, ri) => {
+    const yTop = top + ri * rowH;
     out.push(
-      `<text class="sdl-value" x="${left + plotW + 10}" y="${yTop + 19}">${r.built} / ${r.target}${pct === null ? '' : ` (${pct}%)`}</text>`,
+      `<text class="sdl-tick" x="${left - 10}" y="${f(yTop + rowH / 2)}" text-anchor="end">${escapeHtml(truncate(r.label, 20))}</text>`,
     );
+    r.bars.forEach((b, bi) => {
+      const y = yTop + bi * (barH + 3);
+      const share = b.target > 0 ? Math.min(1, b.built / b.target) : b.built > 0 ? 1 : 0;
+      out.push(`<rect class="sdl-track" x="${left}" y="${y}" width="${plotW}" height="${barH}" rx="2"/>`);
+      if (share > 0) {
+        out.push(
+          `<rect class="${seriesClass(bi)} sdl-bar" x="${left}" y="${y}" width="${f(Math.max(3, share * plotW))}" height="${barH}" rx="2"><title>${escapeHtml(`${r.label}, ${kinds[bi]}: ${b.built} of ${b.target}`)}</title></rect>`,
+        );
+      }
+      out.push(`<text class="sdl-small" x="${left + plotW + 8}" y="${y + barH - 1}">${b.built} / ${b.target}</text>`);
+    });
   });
   out.push('</svg>');
   return out.join('');

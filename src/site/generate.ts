@@ -64,7 +64,8 @@ function pocLabel(p: Poc): string {
 
 /** A decorative bar; the numbers beside it are the accessible text. */
 function bar(built: number, target: number): string {
-  const pct = target > 0 ? Math.min(100, (built / target) * 100) : 0;
+  const pct = target > 0 ? Math.min(100, (built / target) * 100) : built > 0 ? 100 : 0;
+  if (pct === 0) return '<span class="sdl-bar-track" aria-hidden="true"></span>';
   return `<span class="sdl-bar-track" aria-hidden="true"><span class="sdl-bar-fill" style="width:${pct.toFixed(1)}%"></span></span>`;
 }
 
@@ -73,7 +74,10 @@ function kindLine(name: string, k: KindProgress): string {
 }
 
 function coverage(p: { pocs: KindProgress; articles: KindProgress; problems: KindProgress }): string {
-  return `<ul class="sdl-coverage">${kindLine('POCs', p.pocs)}${kindLine('Articles', p.articles)}${kindLine('Problems', p.problems)}</ul>`;
+  const lines = [kindLine('POCs', p.pocs), kindLine('Articles', p.articles)];
+  // A category whose plans set no problem pages (and has none) does not show an empty "0 of 0".
+  if (p.problems.target > 0 || p.problems.built > 0) lines.push(kindLine('Problems', p.problems));
+  return `<ul class="sdl-coverage">${lines.join('')}</ul>`;
 }
 
 function pocCard(model: SiteModel, p: Poc): string {
@@ -134,6 +138,18 @@ function withoutH1(body: string): string {
 
 // --- POC source -------------------------------------------------------------------------------
 
+/**
+ * A folded, plain (unhighlighted) view of a whole file. Highlighted code costs ~400 bytes a line in
+ * HTML; whole files and tests are folded away, so they are kept light.
+ */
+function foldedFile(summary: string, code: string): string {
+  return (
+    `<details class="sdl-file"><summary>${escapeHtml(summary)}</summary>\n\n` +
+    // A line starting with <pre is an HTML block that runs to </pre>, blank lines included.
+    `<pre class="sdl-plain" tabindex="0"><code>${escapeHtml(code.replace(/\n$/, ''))}</code></pre>\n\n</details>`
+  );
+}
+
 async function codeBlocks(model: SiteModel, poc: Poc, file: string, folded: boolean): Promise<string> {
   const rel = `${poc.relDir}/${file}`;
   const source = await readFile(path.join(model.root, rel), 'utf8');
@@ -144,16 +160,14 @@ async function codeBlocks(model: SiteModel, poc: Poc, file: string, folded: bool
     const ticks = '`'.repeat(Math.max(3, ...[...code.matchAll(/`+/g)].map((m) => m[0].length + 1)));
     return `${ticks}${lang} title=${JSON.stringify(title)}\n${code.replace(/\n$/, '')}\n${ticks}`;
   };
-  if (regions.length > 0) {
+  const whole = stripMarkers(rel, source);
+  const lines = whole.split('\n').length - 1;
+  if (!folded && regions.length > 0) {
     const blocks = regions.map((r) => fence(`${file} — ${r.name}`, extractRegion(rel, source, r.name)));
-    const lines = source.split('\n').length;
-    const whole = `<details class="sdl-file"><summary>Whole file: ${escapeHtml(file)} (${lines} lines)</summary>\n\n${fence(file, stripMarkers(rel, source))}\n\n</details>`;
-    return `${blocks.join('\n\n')}\n\n${whole}`;
+    return [...blocks, foldedFile(`Whole file: ${file} (${lines} lines)`, whole)].join('\n\n');
   }
-  const code = stripMarkers(rel, source);
-  const lines = code.split('\n').length - 1;
-  if (!folded && lines <= SMALL_FILE_LINES) return fence(file, code);
-  return `<details class="sdl-file"><summary>${escapeHtml(file)} (${lines} lines)</summary>\n\n${fence(file, code)}\n\n</details>`;
+  if (!folded && lines <= SMALL_FILE_LINES) return fence(file, whole);
+  return foldedFile(`${file} (${lines} lines)`, whole);
 }
 
 const CODE_EXT = /\.(ts|mts|cts|tsx|js|mjs|cjs|lua|sql|ya?ml|sh|json|py|toml|conf)$/;
@@ -344,16 +358,17 @@ function docIndexPage(model: SiteModel, kind: 'article' | 'problem'): Page {
 function progressPage(model: SiteModel): Page {
   const p = model.progress;
   const chart = renderProgressChart(
-    p.categories.map((c) => ({ label: c.title, built: c.pocs.built + c.articles.built + c.problems.built, target: c.pocs.target + c.articles.target + c.problems.target })),
+    p.categories.map((c) => ({ label: c.title, bars: [c.pocs, c.articles, c.problems] })),
+    ['POCs', 'Articles', 'Problems'],
     'progress-chart',
-    'Built against the roadmap target, per category (POCs, articles and problems together)',
+    'POCs, articles and problems built against the roadmap targets, per category',
   );
   const cell = (k: KindProgress) => `<td class="sdl-num">${k.built} / ${k.planned} / ${k.target}</td>`;
   const rows = p.categories
     .map((c) => `<tr><th scope="row">${link(href.category(c.category), c.title)}</th>${cell(c.pocs)}${cell(c.articles)}${cell(c.problems)}<td class="sdl-num">${c.pocs.percent}%</td></tr>`)
     .join('');
   const total = `<tr class="sdl-total"><th scope="row">All</th>${cell(p.totals.pocs)}${cell(p.totals.articles)}${cell(p.totals.problems)}<td class="sdl-num">${p.totals.pocs.percent}%</td></tr>`;
-  const table = `<div class="sdl-scroll" role="region" tabindex="0" aria-label="Coverage per category"><table class="sdl-table"><caption>Built / named in the plans / target</caption><thead><tr><th scope="col">Category</th><th scope="col">POCs</th><th scope="col">Articles</th><th scope="col">Problems</th><th scope="col">POC target</th></tr></thead><tbody>${rows}${total}</tbody></table></div>`;
+  const table = `<div class="sdl-scroll" role="region" tabindex="0" aria-label="Coverage per category"><table class="sdl-table"><caption>Built / named in the plans / target</caption><thead><tr><th scope="col">Category</th><th scope="col">POCs</th><th scope="col">Articles</th><th scope="col">Problems</th><th scope="col">POCs, % of target</th></tr></thead><tbody>${rows}${total}</tbody></table></div>`;
   const missing = p.categories
     .filter((c) => c.missing.length)
     .map((c) => `### ${c.title}\n\n${missingList(c.missing)}`)

@@ -62,20 +62,17 @@ export function renderFigures(result: ResultFile): string {
 export function renderComparisons(result: ResultFile): string {
   if (result.comparisons.length === 0) return '';
   const rows = result.comparisons
-    .map((c) => {
-      const better =
-        c.ratio === 0 ? '' : (c.better === 'higher' ? c.ratio > 1 : c.ratio < 1) ? 'better' : c.ratio === 1 ? 'same' : 'worse';
-      return (
+    .map(
+      (c) =>
         `<tr><th scope="row">${escapeHtml(c.title)}</th>` +
         `<td>${escapeHtml(c.baseline.label)}: <span class="sdl-num">${escapeHtml(formatValue(c.baseline.value, c.unit))}</span></td>` +
         `<td>${escapeHtml(c.candidate.label)}: <span class="sdl-num">${escapeHtml(formatValue(c.candidate.value, c.unit))}</span></td>` +
-        `<td class="sdl-num">${escapeHtml(formatNumber(c.ratio))}× <span class="sdl-unit">(${c.better} is better${better ? `: ${better}` : ''})</span></td></tr>`
-      );
-    })
+        `<td class="sdl-num">${escapeHtml(formatNumber(c.ratio))}×</td><td>${c.better}</td></tr>`,
+    )
     .join('');
   return scrollBox(
     'Comparisons',
-    `<table class="sdl-table sdl-comparisons"><caption>Comparisons measured in the same run</caption><thead><tr><th scope="col">Comparison</th><th scope="col">Baseline</th><th scope="col">Candidate</th><th scope="col">Ratio</th></tr></thead><tbody>${rows}</tbody></table>`,
+    `<table class="sdl-table sdl-comparisons"><caption>Comparisons measured in the same run</caption><thead><tr><th scope="col">Comparison</th><th scope="col">Baseline</th><th scope="col">Candidate</th><th scope="col">Candidate ÷ baseline</th><th scope="col">Better is</th></tr></thead><tbody>${rows}</tbody></table>`,
   );
 }
 

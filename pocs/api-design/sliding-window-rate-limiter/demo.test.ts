@@ -24,7 +24,12 @@ describe('demo (quick mode, real Redis)', () => {
     expect(figure('exact-denied')).toBe(100);
     expect(figure('boundary-sliding')).toBe(10);
 
-    expect(recorder.tables.map((t) => t.id)).toEqual(['exactness', 'boundary-burst', 'memory-per-key', 'throughput']);
+    expect(recorder.tables.map((t) => t.id)).toEqual([
+      'exactness',
+      'boundary-burst',
+      'memory-per-key',
+      'throughput',
+    ]);
     for (const table of recorder.tables) {
       expect(table.rows.length).toBeGreaterThan(0);
       expect(table.chart).toBeDefined();

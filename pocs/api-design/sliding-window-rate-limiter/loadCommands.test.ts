@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deleteRedisKeys as deleteKeys } from '../../../src/services/namespaces.ts';
 import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
-import { deleteKeys } from './deleteKeys.ts';
 import { defineCommands, parseCommandFileName, readCommands } from './loadCommands.ts';
 
 describe('parseCommandFileName', () => {

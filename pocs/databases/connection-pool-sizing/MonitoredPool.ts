@@ -38,7 +38,7 @@ export interface PoolSnapshot {
   checkoutTimeouts: number;
   /** Checkouts that failed for another reason: connection refused, aborted by the caller. */
   checkoutErrors: number;
-  /** Statements run through query(). */
+  /** Calls to query(), including those that failed before reaching the server (checkout timeout). */
   queries: number;
   queryErrors: number;
   /** Statements PostgreSQL cancelled because of statement_timeout (SQLSTATE 57014). */

@@ -168,7 +168,8 @@ export class CircuitBreaker {
 
     const probe = permit === PROBE;
     const signal = options?.signal;
-    const start = this.now();
+    // Like cockatiel, read the clock for a duration only when someone listens for durations.
+    const start = this.timed() ? this.now() : Number.NaN;
     this.counters.calls++;
     try {
       // Fast path when there is nothing to race against: no timer, no controller, a shared dummy signal.
@@ -187,7 +188,7 @@ export class CircuitBreaker {
       if (!(error instanceof CallTimeoutError) && !this.isFailure(error)) {
         // The dependency answered; the answer was "no" (e.g. 404). Healthy, so count it as a success.
         this.counters.ignored++;
-        this.events.emit('ignored', { error, durationMs: this.now() - start });
+        this.events.emit('ignored', { error, durationMs: this.since(start) });
         this.onSuccess(probe, start, false);
         throw error;
       }
@@ -229,7 +230,8 @@ export class CircuitBreaker {
     const end = this.now();
     if (emit) {
       this.counters.successes++;
-      if (this.events.has('success')) this.events.emit('success', { durationMs: end - start, probe });
+      if (this.events.has('success'))
+        this.events.emit('success', { durationMs: this.since(start, end), probe });
     }
     if (probe) {
       this.transition('closed', 'probe call succeeded: the dependency answers again');
@@ -245,7 +247,7 @@ export class CircuitBreaker {
       this.counters.timeouts++;
       this.events.emit('timeout', { error });
     }
-    this.events.emit('failure', { error, durationMs: this.now() - start, probe });
+    this.events.emit('failure', { error, durationMs: this.since(start), probe });
     if (probe) {
       this.openReason = `the probe call failed (${describe(error)})`;
       this.transition('open', `${this.openReason}: cooling down another ${this.openMs} ms`);
@@ -263,6 +265,15 @@ export class CircuitBreaker {
     }
   }
   // #endregion state-machine
+
+  private timed(): boolean {
+    return this.events.has('success') || this.events.has('failure') || this.events.has('ignored');
+  }
+
+  /** Duration of a call; 0 if nobody was listening when it started (its start was not read). */
+  private since(start: number, end = this.now()): number {
+    return Number.isNaN(start) ? 0 : end - start;
+  }
 
   private transition(to: CircuitState, reason: string): void {
     const from = this.current;

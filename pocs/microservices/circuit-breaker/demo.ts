@@ -53,6 +53,8 @@ export default defineDemo({
       }),
     ]);
 
+    if (ctx.signal.aborted) return;
+
     const variants: [string, OutageScenarioResult][] = [
       ['timeout only', plain],
       ['timeout + 2 retries', retrying],
@@ -136,13 +138,15 @@ export default defineDemo({
       baseline: { label: 'timeout + 2 retries', value: round(retrying.latencyDuringOutage.p99, 1) },
       candidate: { label: 'breaker + same retries', value: round(guarded.latencyDuringOutage.p99, 1) },
     });
+    // The mean shows what fail-fast buys the typical caller. (The p99 after the trip is in the table; as a
+    // ratio it rounds to 0 once the probes are under 1% of requests, which says little.)
     ctx.record.compare({
-      id: 'outage-caller-p99-after-trip',
-      title: 'Caller p99 during the outage, once the breaker has tripped (fail fast vs wait for timeouts)',
+      id: 'outage-caller-mean',
+      title: 'Mean caller wait while the dependency is down (fail fast vs wait for timeouts)',
       unit: 'ms',
       better: 'lower',
-      baseline: { label: 'timeout + 2 retries', value: round(afterTrip(retrying).p99, 1) },
-      candidate: { label: 'breaker + same retries', value: round(afterTrip(guarded).p99, 1) },
+      baseline: { label: 'timeout + 2 retries', value: round(retrying.latencyDuringOutage.mean, 1) },
+      candidate: { label: 'breaker + same retries', value: round(guarded.latencyDuringOutage.mean, 1) },
     });
     ctx.record.figure('trip-delay', 'Outage start to breaker open', round(tripAt - outageStart, 0), 'ms');
     ctx.record.figure(

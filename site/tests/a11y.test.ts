@@ -1,0 +1,52 @@
+/** axe-core on every page type, in both themes: no serious or critical violations. */
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, openPage } from './browser.ts';
+import { pageSet } from './pages.ts';
+
+const base = inject('siteUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('accessibility', () => {
+  it('has no serious or critical axe violations on any page type', async () => {
+    const set = await pageSet();
+    const targets = [set.home, set.category, set.poc, set.article, set.problem, set.progress, '/pocs/', '/articles/'].filter(
+      (t): t is string => t !== null,
+    );
+    const found: string[] = [];
+    for (const target of targets) {
+      for (const theme of ['light', 'dark'] as const) {
+        const { page, context } = await openPage(browser, new URL(target, base).href, { theme });
+        try {
+          // Let Mermaid finish drawing so its SVG is checked too.
+          await page
+            .locator('pre.mermaid:not([data-rendered])')
+            .first()
+            .waitFor({ state: 'detached', timeout: 15_000 })
+            .catch(() => {});
+          const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+          for (const v of results.violations) {
+            if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+            const where = v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(' | ');
+            found.push(`${target} (${theme}): ${v.id} [${v.impact}] ${v.help} — ${where}`);
+          }
+        } finally {
+          await context.close();
+        }
+      }
+    }
+    expect(found, found.join('\n')).toEqual([]);
+  });
+});
