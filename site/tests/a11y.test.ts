@@ -19,9 +19,16 @@ afterAll(async () => {
 describe('accessibility', () => {
   it('has no serious or critical axe violations on any page type', async () => {
     const set = await pageSet();
-    const targets = [set.home, set.category, set.poc, set.article, set.problem, set.progress, '/pocs/', '/articles/'].filter(
-      (t): t is string => t !== null,
-    );
+    const targets = [
+      set.home,
+      set.category,
+      set.poc,
+      set.article,
+      set.problem,
+      set.progress,
+      '/pocs/',
+      '/articles/',
+    ].filter((t): t is string => t !== null);
     const found: string[] = [];
     for (const target of targets) {
       for (const theme of ['light', 'dark'] as const) {
@@ -33,7 +40,9 @@ describe('accessibility', () => {
             .first()
             .waitFor({ state: 'detached', timeout: 15_000 })
             .catch(() => {});
-          const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+          const results = await new AxeBuilder({ page })
+            .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+            .analyze();
           for (const v of results.violations) {
             if (v.impact !== 'serious' && v.impact !== 'critical') continue;
             const where = v.nodes

@@ -48,7 +48,9 @@ describe('site in a browser', () => {
       await expect(chart.isVisible()).resolves.toBe(true);
       expect(await chart.locator('title').textContent()).toBeTruthy();
       expect(await page.locator('.sdl-results table.sdl-table').count()).toBeGreaterThan(0);
-      await expect(page.locator('.sdl-machine').textContent()).resolves.toMatch(/CPU.*Cores.*Node\.js.*Commit/s);
+      await expect(page.locator('.sdl-machine').textContent()).resolves.toMatch(
+        /CPU.*Cores.*Node\.js.*Commit/s,
+      );
       await expect(page.locator('main').textContent()).resolves.toContain(`npm run sdlab -- run`);
       await screenshot(page, 'poc-light');
       expect(external).toEqual([]);
@@ -94,7 +96,7 @@ describe('site in a browser', () => {
       for (const theme of ['light', 'dark'] as const) {
         const { page, context, external, errors } = await openPage(browser, url(target), { theme });
         try {
-          await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe(theme);
+          await expect(page.evaluate<string>('document.documentElement.dataset.theme')).resolves.toBe(theme);
           await page.locator('pre.mermaid[data-rendered="true"] svg').first().waitFor({ timeout: 30_000 });
           const name = target.startsWith('/articles/') ? 'article' : 'problem';
           await screenshot(page, `${name}-${theme}`);
@@ -115,7 +117,7 @@ describe('site in a browser', () => {
     ] as const) {
       const { page, context } = await openPage(browser, url(target), { theme: 'dark' });
       try {
-        await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
+        await expect(page.evaluate<string>('document.documentElement.dataset.theme')).resolves.toBe('dark');
         await screenshot(page, `${name}-dark`);
       } finally {
         await context.close();

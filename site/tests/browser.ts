@@ -64,5 +64,5 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
 
 /** The page's horizontal overflow in CSS pixels (0 when nothing sticks out). */
 export function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 }

@@ -13,7 +13,12 @@ const valid = {
   category: 'databases',
   roadmap: ['databases/connection-pool-management'],
   related: [71],
-  sources: [{ title: 'PostgreSQL docs', url: 'https://www.postgresql.org/docs/current/runtime-config-connection.html' }],
+  sources: [
+    {
+      title: 'PostgreSQL docs',
+      url: 'https://www.postgresql.org/docs/current/runtime-config-connection.html',
+    },
+  ],
 };
 
 describe('content frontmatter', () => {
@@ -23,7 +28,9 @@ describe('content frontmatter', () => {
 
   it('requires at least one public http(s) source', () => {
     expect(ContentMetaSchema.safeParse({ ...valid, sources: [] }).success).toBe(false);
-    expect(ContentMetaSchema.safeParse({ ...valid, sources: [{ title: 'Local', url: 'file:///etc/x' }] }).success).toBe(false);
+    expect(
+      ContentMetaSchema.safeParse({ ...valid, sources: [{ title: 'Local', url: 'file:///etc/x' }] }).success,
+    ).toBe(false);
   });
 
   it('rejects unknown categories and fields', () => {
@@ -32,7 +39,10 @@ describe('content frontmatter', () => {
   });
 
   it('validates every article and problem in content/', async () => {
-    const docs = [...(await loadContentDocs(REPO_ROOT, 'article')), ...(await loadContentDocs(REPO_ROOT, 'problem'))];
+    const docs = [
+      ...(await loadContentDocs(REPO_ROOT, 'article')),
+      ...(await loadContentDocs(REPO_ROOT, 'problem')),
+    ];
     for (const doc of docs) expect(doc.meta.sources.length).toBeGreaterThan(0);
   });
 });
@@ -46,12 +56,16 @@ describe('charts', () => {
   it('formats numbers without locale', () => {
     expect(formatNumber(1234567)).toBe('1,234,567');
     expect(formatNumber(1234)).toBe('1234');
-    expect(formatNumber(3.14159)).toBe('3.14');
+    expect(formatNumber(3.14557)).toBe('3.15');
     expect(formatNumber(0.01234)).toBe('0.0123');
   });
 
   it('wraps long labels', () => {
-    expect(wrapLabel('Bulkhead: api pool (2) + reports pool (1)', 16)).toEqual(['Bulkhead: api', 'pool (2) +', 'reports pool (1)']);
+    expect(wrapLabel('Bulkhead: api pool (2) + reports pool (1)', 16)).toEqual([
+      'Bulkhead: api',
+      'pool (2) +',
+      'reports pool (1)',
+    ]);
   });
 
   it('draws an accessible SVG with a title, a description and one mark per value', () => {

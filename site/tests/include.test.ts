@@ -82,7 +82,12 @@ function ctx(file = 'content/articles/a.md'): IncludeContext {
   return {
     root,
     file,
-    result: (ref) => (ref === '7' || ref === 'demo-pool' ? { result: RESULT, file: 'results/7-demo-pool.json', pocHref: '/pocs/demo-pool/' } : ref === '8' ? 'not-run' : 'no-poc'),
+    result: (ref) =>
+      ref === '7' || ref === 'demo-pool'
+        ? { result: RESULT, file: 'results/7-demo-pool.json', pocHref: '/pocs/demo-pool/' }
+        : ref === '8'
+          ? 'not-run'
+          : 'no-poc',
     linkFor: (rel) => (rel.replace(/\/$/, '') === 'pocs/databases/demo-pool' ? '/pocs/demo-pool/' : null),
   };
 }
@@ -94,8 +99,14 @@ beforeAll(async () => {
   await writeFile(path.join(root, 'pocs/databases/demo-pool/script.lua'), SCRIPT_LUA);
   await writeFile(path.join(root, 'pocs/databases/demo-pool/config.yaml'), CONFIG_YAML);
   await writeFile(path.join(root, 'pocs/databases/demo-pool/Unclosed.ts'), '// #region open\nconst a = 1;\n');
-  await writeFile(path.join(root, 'pocs/databases/demo-pool/Crossed.ts'), '// #region a\n// #region b\n// #endregion a\n// #endregion b\n');
-  await writeFile(path.join(root, 'pocs/databases/demo-pool/Stray.ts'), 'const a = 1;\n// #endregion ghost\n');
+  await writeFile(
+    path.join(root, 'pocs/databases/demo-pool/Crossed.ts'),
+    '// #region a\n// #region b\n// #endregion a\n// #endregion b\n',
+  );
+  await writeFile(
+    path.join(root, 'pocs/databases/demo-pool/Stray.ts'),
+    'const a = 1;\n// #endregion ghost\n',
+  );
 });
 
 afterAll(async () => {
@@ -104,7 +115,9 @@ afterAll(async () => {
 
 describe('region markers', () => {
   it('extracts a region, dedented, without nested markers', () => {
-    expect(extractRegion('Pool.ts', POOL_TS, 'acquire')).toBe('async acquire() {\n  return this.pool.connect();\n}\n');
+    expect(extractRegion('Pool.ts', POOL_TS, 'acquire')).toBe(
+      'async acquire() {\n  return this.pool.connect();\n}\n',
+    );
     expect(extractRegion('Pool.ts', POOL_TS, 'inner')).toBe('return this.pool.connect();\n');
   });
 
@@ -133,15 +146,21 @@ describe('region markers', () => {
   });
 
   it('rejects unclosed, crossed, stray and duplicated markers with the line', () => {
-    expect(() => parseRegions('U.ts', '// #region open\nx\n')).toThrow(/U\.ts:1: region "open" is never closed/);
-    expect(() => parseRegions('C.ts', '// #region a\n// #region b\n// #endregion a\n// #endregion b\n')).toThrow(
-      /C\.ts:3: "#endregion a" closes before region "b"/,
+    expect(() => parseRegions('U.ts', '// #region open\nx\n')).toThrow(
+      /U\.ts:1: region "open" is never closed/,
     );
-    expect(() => parseRegions('S.ts', 'x\n// #endregion ghost\n')).toThrow(/S\.ts:2: "#endregion ghost" has no matching/);
-    expect(() => parseRegions('D.ts', '// #region a\n// #endregion a\n// #region a\n// #endregion a\n')).toThrow(
-      /D\.ts:3: region "a" is opened twice/,
+    expect(() =>
+      parseRegions('C.ts', '// #region a\n// #region b\n// #endregion a\n// #endregion b\n'),
+    ).toThrow(/C\.ts:3: "#endregion a" closes before region "b"/);
+    expect(() => parseRegions('S.ts', 'x\n// #endregion ghost\n')).toThrow(
+      /S\.ts:2: "#endregion ghost" has no matching/,
     );
-    expect(() => parseRegions('N.ts', '// #region\n// #endregion\n')).toThrow(/N\.ts:1: "#region" needs a name/);
+    expect(() =>
+      parseRegions('D.ts', '// #region a\n// #endregion a\n// #region a\n// #endregion a\n'),
+    ).toThrow(/D\.ts:3: region "a" is opened twice/);
+    expect(() => parseRegions('N.ts', '// #region\n// #endregion\n')).toThrow(
+      /N\.ts:1: "#region" needs a name/,
+    );
   });
 });
 
@@ -168,23 +187,30 @@ describe('expandMarkdown', () => {
   });
 
   it('fails the build on an unbalanced marker anywhere in the included file', async () => {
-    await expect(expandMarkdown('```ts include="pocs/databases/demo-pool/Unclosed.ts"\n```', ctx())).rejects.toThrow(
-      /Unclosed\.ts:1: region "open" is never closed/,
-    );
-    await expect(expandMarkdown('```ts include="pocs/databases/demo-pool/Crossed.ts#b"\n```', ctx())).rejects.toThrow(
-      /Crossed\.ts:3: "#endregion a" closes before region "b"/,
-    );
-    await expect(expandMarkdown('```ts include="pocs/databases/demo-pool/Stray.ts"\n```', ctx())).rejects.toThrow(
-      /Stray\.ts:2: "#endregion ghost"/,
-    );
+    await expect(
+      expandMarkdown('```ts include="pocs/databases/demo-pool/Unclosed.ts"\n```', ctx()),
+    ).rejects.toThrow(/Unclosed\.ts:1: region "open" is never closed/);
+    await expect(
+      expandMarkdown('```ts include="pocs/databases/demo-pool/Crossed.ts#b"\n```', ctx()),
+    ).rejects.toThrow(/Crossed\.ts:3: "#endregion a" closes before region "b"/);
+    await expect(
+      expandMarkdown('```ts include="pocs/databases/demo-pool/Stray.ts"\n```', ctx()),
+    ).rejects.toThrow(/Stray\.ts:2: "#endregion ghost"/);
   });
 
   it('fails on a missing file, a pasted body and a path outside the repository', async () => {
-    await expect(expandMarkdown('```ts include="pocs/nope.ts#a"\n```', ctx())).rejects.toThrow(/file pocs\/nope\.ts not found/);
+    await expect(expandMarkdown('```ts include="pocs/nope.ts#a"\n```', ctx())).rejects.toThrow(
+      /file pocs\/nope\.ts not found/,
+    );
     await expect(
-      expandMarkdown('```ts include="pocs/databases/demo-pool/Pool.ts#acquire"\nconst pasted = 1;\n```', ctx()),
+      expandMarkdown(
+        '```ts include="pocs/databases/demo-pool/Pool.ts#acquire"\nconst pasted = 1;\n```',
+        ctx(),
+      ),
     ).rejects.toThrow(/must be empty/);
-    await expect(expandMarkdown('```ts include="../../etc/passwd"\n```', ctx())).rejects.toThrow(/outside the repository/);
+    await expect(expandMarkdown('```ts include="../../etc/passwd"\n```', ctx())).rejects.toThrow(
+      /outside the repository/,
+    );
   });
 
   it('renders a result table with its charts and where it was measured', async () => {
@@ -204,16 +230,24 @@ describe('expandMarkdown', () => {
     );
     expect(out).toContain('1,234.5 ops/s');
     expect(out).toContain('Candidate ÷ baseline');
-    expect(out).toContain('Peak was <span class="sdl-figure">1,234.5 ops/s</span>, a <span class="sdl-figure">0.1×</span> ratio.');
+    expect(out).toContain(
+      'Peak was <span class="sdl-figure">1,234.5 ops/s</span>, a <span class="sdl-figure">0.1×</span> ratio.',
+    );
   });
 
   it('fails the build on a missing result file, POC, table or figure', async () => {
     await expect(expandMarkdown('::results{poc="7" table="nope"}', ctx())).rejects.toThrow(
       /results\/7-demo-pool\.json has no table "nope" \(tables: sweep\)/,
     );
-    await expect(expandMarkdown('::results{poc="8" table="sweep"}', ctx())).rejects.toThrow(/no result file yet/);
-    await expect(expandMarkdown('::results{poc="99" table="sweep"}', ctx())).rejects.toThrow(/no POC has the id or slug "99"/);
-    await expect(expandMarkdown('x :result{poc="7" figure="nope"}', ctx())).rejects.toThrow(/has no figure "nope"/);
+    await expect(expandMarkdown('::results{poc="8" table="sweep"}', ctx())).rejects.toThrow(
+      /no result file yet/,
+    );
+    await expect(expandMarkdown('::results{poc="99" table="sweep"}', ctx())).rejects.toThrow(
+      /no POC has the id or slug "99"/,
+    );
+    await expect(expandMarkdown('x :result{poc="7" figure="nope"}', ctx())).rejects.toThrow(
+      /has no figure "nope"/,
+    );
     await expect(expandMarkdown('::results{poc="7"}', ctx())).rejects.toThrow(/needs table=/);
   });
 
@@ -224,13 +258,18 @@ describe('expandMarkdown', () => {
 
   it('turns mermaid blocks into escaped <pre class="mermaid"> blocks', async () => {
     const out = await expandMarkdown('```mermaid\ngraph LR\n  A --> B\n\n  B --> C\n```', ctx());
-    expect(out).toContain('<pre class="mermaid sdl-mermaid" data-diagram="mermaid">graph LR\n  A --&gt; B\n\n  B --&gt; C</pre>');
+    expect(out).toContain(
+      '<pre class="mermaid sdl-mermaid" data-diagram="mermaid">graph LR\n  A --&gt; B\n\n  B --&gt; C</pre>',
+    );
   });
 
   it('rewrites relative links to POC folders, and unlinks targets without a page', async () => {
     const warnings: string[] = [];
     const c = { ...ctx('pocs/databases/other/README.md'), warn: (m: string) => warnings.push(m) };
-    const out = await expandMarkdown('See [the pool](../demo-pool/) and [the plan](../../../docs/plan.md).', c);
+    const out = await expandMarkdown(
+      'See [the pool](../demo-pool/) and [the plan](../../../docs/plan.md).',
+      c,
+    );
     expect(out).toBe('See [the pool](/pocs/demo-pool/) and the plan.');
     expect(warnings).toHaveLength(1);
   });

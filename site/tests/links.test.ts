@@ -52,7 +52,9 @@ beforeAll(async () => {
     .filter((e) => e.isFile() && e.name.endsWith('.html'))
     .map((e) => path.join(e.parentPath, e.name))
     .filter((f) => !f.includes(`${path.sep}pagefind${path.sep}`));
-  pages = await Promise.all(files.map(async (file) => ({ file, url: urlOf(file), html: await readFile(file, 'utf8') })));
+  pages = await Promise.all(
+    files.map(async (file) => ({ file, url: urlOf(file), html: await readFile(file, 'utf8') })),
+  );
 });
 
 describe('built site', () => {
@@ -113,7 +115,9 @@ describe('built site', () => {
   it('loads nothing from the internet', () => {
     const external: string[] = [];
     for (const page of pages) {
-      for (const m of page.html.matchAll(/<(script|link|img|iframe)\b[^>]*\s(?:src|href)="((?:https?:)?\/\/[^"]+)"/g)) {
+      for (const m of page.html.matchAll(
+        /<(script|link|img|iframe)\b[^>]*\s(?:src|href)="((?:https?:)?\/\/[^"]+)"/g,
+      )) {
         // <link rel="canonical"/"sitemap"> would be fine, but the site sets neither: any absolute asset is a bug.
         external.push(`${page.url}: <${m[1]}> ${m[2]}`);
       }

@@ -41,17 +41,20 @@ describe('serveSite', () => {
       const readme = path.join(root, 'pocs', 'databases', 'x', 'README.md');
       await writeFile(readme, '# x\n');
       const past = new Date(Date.now() - 60_000);
-      for (const p of [readme, path.join(root, 'pocs', 'databases', 'x'), path.join(root, 'pocs', 'databases'), path.join(root, 'pocs')]) {
+      for (const p of [
+        readme,
+        path.join(root, 'pocs', 'databases', 'x'),
+        path.join(root, 'pocs', 'databases'),
+        path.join(root, 'pocs'),
+      ]) {
         await utimes(p, past, past);
       }
       await writeFile(path.join(root, 'site', 'dist', BUILD_STAMP), '{}\n');
       // Generated pages are outputs, not inputs: writing them does not make the site stale.
       await writeFile(path.join(root, 'site', 'src', 'content', 'docs', 'index.md'), 'x\n');
-      const docs = path.join(root, 'site', 'src', 'content', 'docs');
       await utimes(path.join(root, 'site', 'src', 'content'), past, past);
       await utimes(path.join(root, 'site', 'src'), past, past);
       await utimes(path.join(root, 'site'), past, past);
-      void docs;
       await expect(isSiteStale(root)).resolves.toBe(false);
       const future = new Date(Date.now() + 60_000);
       await utimes(readme, future, future);

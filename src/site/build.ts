@@ -40,7 +40,8 @@ function nodeBinary(): string {
 async function countPages(dir: string): Promise<number> {
   let n = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.html') && !entry.parentPath.includes(`${path.sep}pagefind`)) n++;
+    if (entry.isFile() && entry.name.endsWith('.html') && !entry.parentPath.includes(`${path.sep}pagefind`))
+      n++;
   }
   return n;
 }
@@ -85,6 +86,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildReport
   const dist = path.join(SITE_DIR, 'dist');
   const pages = await countPages(dist);
   const durationMs = Math.round(performance.now() - started);
-  await writeFile(path.join(dist, BUILD_STAMP), `${JSON.stringify({ builtAt: new Date().toISOString(), pages, durationMs })}\n`);
+  await writeFile(
+    path.join(dist, BUILD_STAMP),
+    `${JSON.stringify({ builtAt: new Date().toISOString(), pages, durationMs })}\n`,
+  );
   return { pages, durationMs, warnings };
 }

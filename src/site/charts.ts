@@ -51,7 +51,8 @@ export function niceScale(min: number, max: number, ticks = 5): { min: number; m
 
 function tickValues(scale: { min: number; max: number; step: number }): number[] {
   const out: number[] = [];
-  for (let v = scale.min; v <= scale.max + scale.step / 1e6; v += scale.step) out.push(Number(v.toPrecision(12)));
+  for (let v = scale.min; v <= scale.max + scale.step / 1e6; v += scale.step)
+    out.push(Number(v.toPrecision(12)));
   return out;
 }
 
@@ -115,7 +116,9 @@ function describe(spec: ChartSpec): string {
   });
   const kind = spec.type === 'bar' ? 'Bar chart' : 'Line chart';
   const text = `${kind} of ${spec.yLabel} by ${spec.xLabel}. ${parts.join('; ')}.`;
-  return text.length > 600 ? `${kind} of ${spec.yLabel} by ${spec.xLabel}; the values are in the table.` : text;
+  return text.length > 600
+    ? `${kind} of ${spec.yLabel} by ${spec.xLabel}; the values are in the table.`
+    : text;
 }
 
 export function renderChart(spec: ChartSpec): string {
@@ -130,8 +133,11 @@ export function renderChart(spec: ChartSpec): string {
   const band = plotW / n;
   // Labels wrap under their bar or point; when even that is too narrow, they are rotated.
   const charsPerLine = Math.floor((spec.xValues ? plotW / n : band) / 7.5);
-  const rotate = charsPerLine < 6 && Math.max(...spec.categories.map((c) => c.length)) > Math.max(2, charsPerLine);
-  const wrapped = spec.categories.map((c) => (rotate ? [truncate(c, 16)] : wrapLabel(c, Math.max(charsPerLine, 3))));
+  const rotate =
+    charsPerLine < 6 && Math.max(...spec.categories.map((c) => c.length)) > Math.max(2, charsPerLine);
+  const wrapped = spec.categories.map((c) =>
+    rotate ? [truncate(c, 16)] : wrapLabel(c, Math.max(charsPerLine, 3)),
+  );
   const labelLines = Math.max(...wrapped.map((w) => w.length));
   const longest = Math.max(...wrapped.map((w) => w[0]?.length ?? 0));
   const bottom = rotate ? 40 + longest * 5.5 : 36 + labelLines * 15;
@@ -152,7 +158,9 @@ export function renderChart(spec: ChartSpec): string {
   for (const t of tickValues(scale)) {
     const ty = y(t);
     out.push(`<line class="sdl-grid" x1="${left}" x2="${W - right}" y1="${f(ty)}" y2="${f(ty)}"/>`);
-    out.push(`<text class="sdl-tick" x="${left - 8}" y="${f(ty + 4)}" text-anchor="end">${escapeHtml(formatNumber(t))}</text>`);
+    out.push(
+      `<text class="sdl-tick" x="${left - 8}" y="${f(ty + 4)}" text-anchor="end">${escapeHtml(formatNumber(t))}</text>`,
+    );
   }
   out.push(
     `<line class="sdl-axis" x1="${left}" x2="${W - right}" y1="${f(y(Math.max(0, scale.min)))}" y2="${f(y(Math.max(0, scale.min)))}"/>`,
@@ -191,7 +199,9 @@ export function renderChart(spec: ChartSpec): string {
     const tspans = lines
       .map((l, li) => `<tspan x="${f(x)}" dy="${li === 0 ? 0 : 15}">${escapeHtml(l)}</tspan>`)
       .join('');
-    out.push(`<text class="sdl-tick" x="${f(x)}" y="${top + plotH + 18}" text-anchor="middle">${tspans}</text>`);
+    out.push(
+      `<text class="sdl-tick" x="${f(x)}" y="${top + plotH + 18}" text-anchor="middle">${tspans}</text>`,
+    );
   });
   out.push(
     `<text class="sdl-axis-label" x="${f(left + plotW / 2)}" y="${H - 8}" text-anchor="middle">${escapeHtml(truncate(spec.xLabel, 60))}</text>`,
@@ -271,7 +281,9 @@ export function chartFromTable(table: ResultTable, id: string): string {
   const keys = new Set(table.columns.map((c) => c.key));
   for (const key of [chart.x, ...chart.y]) {
     if (!keys.has(key)) {
-      throw new Error(`result table "${table.id}": chart column "${key}" is not one of its columns (${[...keys].join(', ')})`);
+      throw new Error(
+        `result table "${table.id}": chart column "${key}" is not one of its columns (${[...keys].join(', ')})`,
+      );
     }
   }
   const xs = table.rows.map((r) => r[chart.x]);
@@ -353,7 +365,9 @@ export function renderProgressChart(rows: ProgressRow[], kinds: string[], id: st
           `<rect class="${seriesClass(bi)} sdl-bar" x="${left}" y="${y}" width="${f(Math.max(3, share * plotW))}" height="${barH}" rx="2"><title>${escapeHtml(`${r.label}, ${kinds[bi]}: ${b.built} of ${b.target}`)}</title></rect>`,
         );
       }
-      out.push(`<text class="sdl-small" x="${left + plotW + 8}" y="${y + barH - 1}">${b.built} / ${b.target}</text>`);
+      out.push(
+        `<text class="sdl-small" x="${left + plotW + 8}" y="${y + barH - 1}">${b.built} / ${b.target}</text>`,
+      );
     });
   });
   out.push('</svg>');

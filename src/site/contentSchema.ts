@@ -24,7 +24,10 @@ export const ContentMetaSchema = z
       .describe('One or two sentences: the page meta description and the line under the title'),
     category: z.enum(CATEGORY_IDS),
     slug: z.string().regex(SLUG, 'slug must be lower-case words joined by hyphens').optional(),
-    roadmap: z.array(z.string().min(1)).default([]).describe('Roadmap item ids (roadmap/*.yaml) this page covers'),
+    roadmap: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Roadmap item ids (roadmap/*.yaml) this page covers'),
     related: z
       .array(z.union([z.number().int().positive(), z.string().regex(SLUG)]))
       .default([])

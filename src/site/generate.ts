@@ -22,8 +22,16 @@ import { renderProgressChart } from './charts.ts';
 import type { ContentDoc } from './contentSchema.ts';
 import { escapeHtml } from './html.ts';
 import { expandMarkdown, languageOf } from './includes.ts';
-import { href, inCategory, includeContext, loadSiteModel, relatedOfDoc, relatedOfPoc, type SiteModel } from './model.ts';
-import { parseRegions, stripMarkers, extractRegion } from './regions.ts';
+import {
+  href,
+  inCategory,
+  includeContext,
+  loadSiteModel,
+  relatedOfDoc,
+  relatedOfPoc,
+  type SiteModel,
+} from './model.ts';
+import { extractRegion, parseRegions, stripMarkers } from './regions.ts';
 import { formatDate, renderFullResult } from './resultsHtml.ts';
 
 export const SITE_DIR = path.join(REPO_ROOT, 'site');
@@ -100,10 +108,16 @@ function docCard(d: ContentDoc): string {
 }
 
 function cards(items: string[], empty: string): string {
-  return items.length ? `<ul class="sdl-cards">${items.join('')}</ul>` : `<p class="sdl-empty">${escapeHtml(empty)}</p>`;
+  return items.length
+    ? `<ul class="sdl-cards">${items.join('')}</ul>`
+    : `<p class="sdl-empty">${escapeHtml(empty)}</p>`;
 }
 
-const KIND_NAMES: Record<RoadmapItem['kind'], string> = { poc: 'POCs', article: 'Articles', problem: 'Problems at scale' };
+const KIND_NAMES: Record<RoadmapItem['kind'], string> = {
+  poc: 'POCs',
+  article: 'Articles',
+  problem: 'Problems at scale',
+};
 
 function missingList(items: RoadmapItem[], open = false): string {
   if (items.length === 0) return '<p class="sdl-empty">Everything the plans list here is built.</p>';
@@ -112,7 +126,10 @@ function missingList(items: RoadmapItem[], open = false): string {
       const list = items.filter((i) => i.kind === kind);
       if (list.length === 0) return '';
       const lis = list
-        .map((i) => `<li>${escapeHtml(i.title)} <code class="sdl-id">${escapeHtml(i.id)}</code>${i.plan ? ` <span class="sdl-unit">(plan #${i.plan})</span>` : ''}</li>`)
+        .map(
+          (i) =>
+            `<li>${escapeHtml(i.title)} <code class="sdl-id">${escapeHtml(i.id)}</code>${i.plan ? ` <span class="sdl-unit">(plan #${i.plan})</span>` : ''}</li>`,
+        )
         .join('');
       return `<details class="sdl-missing"${open ? ' open' : ''}><summary>${KIND_NAMES[kind]} not built yet: ${list.length}</summary><ul>${lis}</ul></details>`;
     })
@@ -124,9 +141,18 @@ function relatedSection(rel: { pocs: Poc[]; articles: ContentDoc[]; problems: Co
   const group = (title: string, items: string[]) =>
     items.length ? `<div><p class="sdl-related-title">${title}</p><ul>${items.join('')}</ul></div>` : '';
   const html = [
-    group('POCs', rel.pocs.map((p) => `<li>${link(href.poc(p), pocLabel(p))} — ${escapeHtml(p.meta.summary)}</li>`)),
-    group('Articles', rel.articles.map((d) => `<li>${link(href.doc(d), d.meta.title)}</li>`)),
-    group('Problems at scale', rel.problems.map((d) => `<li>${link(href.doc(d), d.meta.title)}</li>`)),
+    group(
+      'POCs',
+      rel.pocs.map((p) => `<li>${link(href.poc(p), pocLabel(p))} — ${escapeHtml(p.meta.summary)}</li>`),
+    ),
+    group(
+      'Articles',
+      rel.articles.map((d) => `<li>${link(href.doc(d), d.meta.title)}</li>`),
+    ),
+    group(
+      'Problems at scale',
+      rel.problems.map((d) => `<li>${link(href.doc(d), d.meta.title)}</li>`),
+    ),
   ].join('');
   return html ? `<div class="sdl-related">${html}</div>` : '<p class="sdl-empty">Nothing related yet.</p>';
 }
@@ -232,7 +258,10 @@ async function docPage(model: SiteModel, doc: ContentDoc): Promise<Page> {
   const category = CATEGORIES.find((c) => c.id === doc.meta.category)!;
   const kindName = doc.kind === 'article' ? 'Article' : 'Problem at scale';
   const sources = doc.meta.sources
-    .map((s) => `<li><a href="${escapeHtml(s.url)}">${escapeHtml(s.title)}</a> <span class="sdl-unit">${escapeHtml(new URL(s.url).hostname)}</span></li>`)
+    .map(
+      (s) =>
+        `<li><a href="${escapeHtml(s.url)}">${escapeHtml(s.title)}</a> <span class="sdl-unit">${escapeHtml(new URL(s.url).hostname)}</span></li>`,
+    )
     .join('');
   return {
     path: `${doc.kind}s/${doc.slug}.md`,
@@ -258,7 +287,10 @@ function categoryPage(model: SiteModel, id: (typeof CATEGORIES)[number]['id']): 
       `<p>Built so far, against the roadmap's targets for this category (${link(href.progress, 'all categories')}):</p>`,
       coverage(c.progress),
       '## POCs',
-      cards(c.pocs.map((p) => pocCard(model, p)), 'No POC in this category yet.'),
+      cards(
+        c.pocs.map((p) => pocCard(model, p)),
+        'No POC in this category yet.',
+      ),
       '## Articles',
       cards(c.articles.map(docCard), 'No article in this category yet.'),
       '## Problems at scale',
@@ -287,7 +319,8 @@ function homePage(model: SiteModel): Page {
         'Learn production system design by running it: small, tested proofs of concept against real PostgreSQL, Redis and message brokers, with measured results.',
       template: 'splash',
       hero: {
-        tagline: 'Learn production system design by running it: tested proofs of concept against real infrastructure, with the numbers they measured.',
+        tagline:
+          'Learn production system design by running it: tested proofs of concept against real infrastructure, with the numbers they measured.',
         actions: [
           { text: 'How to start', link: '#start', icon: 'right-arrow', variant: 'primary' },
           { text: 'Browse the POCs', link: href.pocs, icon: 'open-book', variant: 'secondary' },
@@ -327,7 +360,8 @@ function catalogPage(model: SiteModel): Page {
     path: 'pocs/index.md',
     frontmatter: {
       title: 'All POCs',
-      description: 'Every proof of concept in the lab: what it shows, the services it runs against and when it was last measured.',
+      description:
+        'Every proof of concept in the lab: what it shows, the services it runs against and when it was last measured.',
     },
     body: [
       `${model.pocs.length} POCs. Each one is a folder <code>pocs/&lt;category&gt;/&lt;slug&gt;/</code> with a README, the implementation, a demo and tests.`,
@@ -346,10 +380,15 @@ function docIndexPage(model: SiteModel, kind: 'article' | 'problem'): Page {
     path: `${kind}s/index.md`,
     frontmatter:
       kind === 'article'
-        ? { title: 'Articles', description: 'Articles of the lab: the ideas behind the POCs, with code cut from the tested sources and measured results.' }
+        ? {
+            title: 'Articles',
+            description:
+              'Articles of the lab: the ideas behind the POCs, with code cut from the tested sources and measured results.',
+          }
         : {
             title: 'Problems at scale',
-            description: 'Production failures taken apart: what fails, why, and how to prevent, detect and recover — each backed by a POC.',
+            description:
+              'Production failures taken apart: what fails, why, and how to prevent, detect and recover — each backed by a POC.',
           },
     body: sections.length ? sections.join('\n\n') : `<p class="sdl-empty">Nothing here yet.</p>`,
   };
@@ -365,7 +404,10 @@ function progressPage(model: SiteModel): Page {
   );
   const cell = (k: KindProgress) => `<td class="sdl-num">${k.built} / ${k.planned} / ${k.target}</td>`;
   const rows = p.categories
-    .map((c) => `<tr><th scope="row">${link(href.category(c.category), c.title)}</th>${cell(c.pocs)}${cell(c.articles)}${cell(c.problems)}<td class="sdl-num">${c.pocs.percent}%</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><th scope="row">${link(href.category(c.category), c.title)}</th>${cell(c.pocs)}${cell(c.articles)}${cell(c.problems)}<td class="sdl-num">${c.pocs.percent}%</td></tr>`,
+    )
     .join('');
   const total = `<tr class="sdl-total"><th scope="row">All</th>${cell(p.totals.pocs)}${cell(p.totals.articles)}${cell(p.totals.problems)}<td class="sdl-num">${p.totals.pocs.percent}%</td></tr>`;
   const table = `<div class="sdl-scroll" role="region" tabindex="0" aria-label="Coverage per category"><table class="sdl-table"><caption>Built / named in the plans / target</caption><thead><tr><th scope="col">Category</th><th scope="col">POCs</th><th scope="col">Articles</th><th scope="col">Problems</th><th scope="col">POCs, % of target</th></tr></thead><tbody>${rows}${total}</tbody></table></div>`;
@@ -377,7 +419,8 @@ function progressPage(model: SiteModel): Page {
     path: 'progress.md',
     frontmatter: {
       title: 'Progress',
-      description: 'How much of the roadmap is built: POCs, articles and problems per category against the targets, and what is still missing.',
+      description:
+        'How much of the roadmap is built: POCs, articles and problems per category against the targets, and what is still missing.',
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 2 },
     },
     body: [
@@ -399,7 +442,11 @@ function notFoundPage(): Page {
       template: 'splash',
       editUrl: false,
       pagefind: false,
-      hero: { title: 'Page not found', tagline: 'Try the search, or start again from the home page.', actions: [{ text: 'Home', link: '/', variant: 'primary' }] },
+      hero: {
+        title: 'Page not found',
+        tagline: 'Try the search, or start again from the home page.',
+        actions: [{ text: 'Home', link: '/', variant: 'primary' }],
+      },
     },
     body: '',
   };
@@ -423,9 +470,21 @@ function sidebar(model: SiteModel): SidebarItem[] {
       collapsed: true,
       items: [
         { label: 'Overview', link: href.category(cat.id) },
-        ...c.pocs.map((p) => ({ label: p.meta.title, link: href.poc(p), badge: { text: `#${p.meta.id}`, variant: 'default' } })),
-        ...c.articles.map((d) => ({ label: d.meta.title, link: href.doc(d), badge: { text: 'article', variant: 'note' } })),
-        ...c.problems.map((d) => ({ label: d.meta.title, link: href.doc(d), badge: { text: 'problem', variant: 'caution' } })),
+        ...c.pocs.map((p) => ({
+          label: p.meta.title,
+          link: href.poc(p),
+          badge: { text: `#${p.meta.id}`, variant: 'default' },
+        })),
+        ...c.articles.map((d) => ({
+          label: d.meta.title,
+          link: href.doc(d),
+          badge: { text: 'article', variant: 'note' },
+        })),
+        ...c.problems.map((d) => ({
+          label: d.meta.title,
+          link: href.doc(d),
+          badge: { text: 'problem', variant: 'caution' },
+        })),
       ],
     };
   });

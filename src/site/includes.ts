@@ -108,12 +108,16 @@ export function resolveRepoPath(ctx: Pick<IncludeContext, 'root' | 'file'>, targ
   return rel;
 }
 
-export async function readInclude(ctx: IncludeContext, spec: string): Promise<{ rel: string; region?: string; code: string }> {
+export async function readInclude(
+  ctx: IncludeContext,
+  spec: string,
+): Promise<{ rel: string; region?: string; code: string }> {
   const hash = spec.lastIndexOf('#');
   const target = hash >= 0 ? spec.slice(0, hash) : spec;
   const region = hash >= 0 ? spec.slice(hash + 1) : undefined;
   if (!target) throw new IncludeError(`${ctx.file}: include="${spec}" has no file path`);
-  if (region === '') throw new IncludeError(`${ctx.file}: include="${spec}" has an empty region name after "#"`);
+  if (region === '')
+    throw new IncludeError(`${ctx.file}: include="${spec}" has an empty region name after "#"`);
   const rel = resolveRepoPath(ctx, target);
   let source: string;
   try {
@@ -122,9 +126,12 @@ export async function readInclude(ctx: IncludeContext, spec: string): Promise<{ 
     throw new IncludeError(`${ctx.file}: include "${spec}": file ${rel} not found`);
   }
   try {
-    return region === undefined ? { rel, code: extractRegion(rel, source) } : { rel, region, code: extractRegion(rel, source, region) };
+    return region === undefined
+      ? { rel, code: extractRegion(rel, source) }
+      : { rel, region, code: extractRegion(rel, source, region) };
   } catch (error) {
-    if (error instanceof IncludeError) throw new IncludeError(`${ctx.file}: include "${spec}": ${error.message}`);
+    if (error instanceof IncludeError)
+      throw new IncludeError(`${ctx.file}: include "${spec}": ${error.message}`);
     throw error;
   }
 }
@@ -270,7 +277,8 @@ export async function expandMarkdown(markdown: string, ctx: IncludeContext): Pro
       const lang = info.split(/\s+/)[0] ?? '';
       const attrs = parseAttributes(info.slice(lang.length));
       if (typeof attrs.include === 'string' || /\binclude=/.test(lang)) {
-        const spec = typeof attrs.include === 'string' ? attrs.include : (parseAttributes(lang).include as string);
+        const spec =
+          typeof attrs.include === 'string' ? attrs.include : (parseAttributes(lang).include as string);
         if (!closed) throw new IncludeError(`${ctx.file}:${i + 1}: include block is never closed`);
         if (body.some((l) => l.trim() !== '')) {
           throw new IncludeError(
@@ -281,7 +289,11 @@ export async function expandMarkdown(markdown: string, ctx: IncludeContext): Pro
         const language = lang && !lang.includes('=') ? lang : languageOf(rel);
         const title = typeof attrs.title === 'string' ? attrs.title : region ? `${rel} — ${region}` : rel;
         const fence = fenceFor(code);
-        out.push(`${indent}${fence}${language} title=${JSON.stringify(title)}`, ...code.replace(/\n$/, '').split('\n'), `${indent}${fence}`);
+        out.push(
+          `${indent}${fence}${language} title=${JSON.stringify(title)}`,
+          ...code.replace(/\n$/, '').split('\n'),
+          `${indent}${fence}`,
+        );
         i = j;
         continue;
       }
@@ -304,7 +316,9 @@ export async function expandMarkdown(markdown: string, ctx: IncludeContext): Pro
       continue;
     }
     if (/^ {0,3}::results\b/.test(line)) {
-      throw new IncludeError(`${ctx.file}:${i + 1}: malformed directive "${line.trim()}" — write ::results{poc="<id>" table="<id>"}`);
+      throw new IncludeError(
+        `${ctx.file}:${i + 1}: malformed directive "${line.trim()}" — write ::results{poc="<id>" table="<id>"}`,
+      );
     }
     out.push(rewriteLine(ctx, line));
   }

@@ -4,12 +4,12 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type CategoryId, CATEGORIES } from '../catalog/categories.ts';
+import { CATEGORIES, type CategoryId } from '../catalog/categories.ts';
 import { loadCatalog, type Poc } from '../catalog/load.ts';
+import { type ResultFile, ResultFileSchema } from '../results/schema.ts';
 import { loadRoadmap } from '../roadmap/load.ts';
 import { computeProgress, type Progress } from '../roadmap/progress.ts';
 import type { Roadmap } from '../roadmap/schema.ts';
-import { type ResultFile, ResultFileSchema } from '../results/schema.ts';
 import { loadContentDocs } from './content.ts';
 import type { ContentDoc } from './contentSchema.ts';
 import type { IncludeContext, ResultRef } from './includes.ts';
@@ -45,7 +45,9 @@ async function loadResults(root: string, pocs: Poc[], warnings: string[]): Promi
       continue;
     }
     if (name !== `${poc.meta.id}-${poc.meta.slug}.json`) {
-      warnings.push(`${file}: expected the name ${poc.meta.id}-${poc.meta.slug}.json; the result is not shown`);
+      warnings.push(
+        `${file}: expected the name ${poc.meta.id}-${poc.meta.slug}.json; the result is not shown`,
+      );
       continue;
     }
     out.set(poc.meta.id, { result: parsed, file });
@@ -65,7 +67,8 @@ async function loadRoadmapOrEmpty(root: string): Promise<Roadmap> {
 export async function loadSiteModel(root: string): Promise<SiteModel> {
   const warnings: string[] = [];
   const catalog = await loadCatalog(root);
-  for (const p of catalog.problems) warnings.push(`${p.where}: ${p.message} — this POC is left out of the site`);
+  for (const p of catalog.problems)
+    warnings.push(`${p.where}: ${p.message} — this POC is left out of the site`);
   const [articles, problems, roadmap] = await Promise.all([
     loadContentDocs(root, 'article'),
     loadContentDocs(root, 'problem'),
@@ -74,7 +77,11 @@ export async function loadSiteModel(root: string): Promise<SiteModel> {
   const results = await loadResults(root, catalog.pocs, warnings);
   const thing = (d: ContentDoc) => ({ slug: d.slug, category: d.meta.category, roadmap: d.meta.roadmap });
   const progress = computeProgress(roadmap, {
-    pocs: catalog.pocs.map((p) => ({ slug: p.meta.slug, category: p.meta.category, roadmap: p.meta.roadmap })),
+    pocs: catalog.pocs.map((p) => ({
+      slug: p.meta.slug,
+      category: p.meta.category,
+      roadmap: p.meta.roadmap,
+    })),
     articles: articles.map(thing),
     problems: problems.map(thing),
   });
@@ -158,7 +165,8 @@ export function relatedOfPoc(model: SiteModel, poc: Poc) {
   for (const ref of poc.meta.related) {
     const other = findPoc(model, ref);
     if (other && other !== poc) pocs.set(other.meta.id, other);
-    else if (!other) model.warnings.push(`${poc.relDir}/README.md: related POC "${ref}" does not exist (yet)`);
+    else if (!other)
+      model.warnings.push(`${poc.relDir}/README.md: related POC "${ref}" does not exist (yet)`);
   }
   for (const other of model.pocs) {
     if (other === poc) continue;
@@ -170,7 +178,8 @@ export function relatedOfPoc(model: SiteModel, poc: Poc) {
       const doc = list.find((d) => d.slug === slug);
       if (doc) out.set(doc.slug, doc);
     }
-    for (const doc of list) if (doc.meta.related.some((r) => findPoc(model, r) === poc)) out.set(doc.slug, doc);
+    for (const doc of list)
+      if (doc.meta.related.some((r) => findPoc(model, r) === poc)) out.set(doc.slug, doc);
     return [...out.values()];
   };
   return {
@@ -186,7 +195,8 @@ export function relatedOfDoc(model: SiteModel, doc: ContentDoc) {
   for (const ref of doc.meta.related) {
     const poc = findPoc(model, ref);
     if (poc) pocs.set(poc.meta.id, poc);
-    else throw new Error(`${doc.file}: related POC "${ref}" does not exist (use a POC id or slug from pocs/)`);
+    else
+      throw new Error(`${doc.file}: related POC "${ref}" does not exist (use a POC id or slug from pocs/)`);
   }
   const listsMe = (p: Poc) => (doc.kind === 'article' ? p.meta.articles : p.meta.problems).includes(doc.slug);
   for (const p of model.pocs) if (listsMe(p)) pocs.set(p.meta.id, p);

@@ -63,7 +63,9 @@ export function parseRegions(file: string, source: string): Region[] {
     }
     const top = open.at(-1);
     if (!top || !open.some((o) => o.name === marker.name)) {
-      throw new IncludeError(`${file}:${lineNo}: "#endregion ${marker.name}" has no matching "#region ${marker.name}" before it`);
+      throw new IncludeError(
+        `${file}:${lineNo}: "#endregion ${marker.name}" has no matching "#region ${marker.name}" before it`,
+      );
     }
     if (top.name !== marker.name) {
       throw new IncludeError(

@@ -13,7 +13,10 @@ function scrollBox(label: string, inner: string, cls = 'sdl-scroll'): string {
 
 export function renderResultTable(table: ResultTable): string {
   const head = table.columns
-    .map((c) => `<th scope="col">${escapeHtml(c.label)}${c.unit ? ` <span class="sdl-unit">(${escapeHtml(c.unit)})</span>` : ''}</th>`)
+    .map(
+      (c) =>
+        `<th scope="col">${escapeHtml(c.label)}${c.unit ? ` <span class="sdl-unit">(${escapeHtml(c.unit)})</span>` : ''}</th>`,
+    )
     .join('');
   const body = table.rows
     .map((row) => {
@@ -86,7 +89,11 @@ export function formatDate(iso: string): string {
 export function renderMachine(result: ResultFile): string {
   const m = result.machine;
   const services = result.services.length
-    ? result.services.map((s) => `${s.name} ${s.version} (${s.source === 'env' ? 'existing server' : 'started for the run'})`).join(', ')
+    ? result.services
+        .map(
+          (s) => `${s.name} ${s.version} (${s.source === 'env' ? 'existing server' : 'started for the run'})`,
+        )
+        .join(', ')
     : 'none';
   const rows: [string, string][] = [
     ['CPU', m.cpuModel],

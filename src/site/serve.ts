@@ -111,7 +111,12 @@ function handler(dist: string) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     let file = await resolveFile(dist, url.pathname);
     let status = 200;
-    if (file && !url.pathname.endsWith('/') && file.endsWith(`${path.sep}index.html`) && !url.pathname.endsWith('.html')) {
+    if (
+      file &&
+      !url.pathname.endsWith('/') &&
+      file.endsWith(`${path.sep}index.html`) &&
+      !url.pathname.endsWith('.html')
+    ) {
       // /pocs/x → /pocs/x/ so that relative URLs on the page resolve as they will on any static host.
       res.writeHead(301, { Location: `${url.pathname}/${url.search}` }).end();
       return;

@@ -70,9 +70,9 @@ async function sweepPoolSizes(ctx: DemoContext, url: string): Promise<SweepRow[]
   // Two passes in opposite order, keeping each size's better run: a burst of background load on a
   // shared machine then spoils one measurement of a size, not the shape of the whole curve.
   const passes = ctx.quick ? [sizes] : [sizes, [...sizes].reverse()];
+  const method = passes.length > 1 ? 'best of 2 passes (up, then down)' : 'one pass';
   ctx.log(
-    `Sweep: ${callers} concurrent callers, mixed query (CPU + 3 ms wait), ${stepMs} ms per pool size, ` +
-      `best of ${passes.length} pass(es)`,
+    `Sweep: ${callers} concurrent callers, mixed query (CPU + 3 ms wait), ${stepMs} ms per pool size, ${method}`,
   );
 
   const best = new Map<number, SweepRow>();
@@ -209,7 +209,7 @@ async function starvation(ctx: DemoContext, url: string): Promise<void> {
   const checkoutTimeoutMs = 200;
   ctx.log(
     `Starvation: 3 report callers (pg_sleep ${slowSeconds}s) + 6 API callers (1 query per ~5 ms, may wait ` +
-      `${checkoutTimeoutMs} ms for a connection), 3 connections in total`,
+      `${checkoutTimeoutMs} ms for a connection), 3 connections in total; statement_timeout variant: ${slowSeconds * 500} ms`,
   );
 
   const results: VariantResult[] = [];
@@ -223,8 +223,9 @@ async function starvation(ctx: DemoContext, url: string): Promise<void> {
       name: variant.id === 'bulkhead' ? 'api' : 'shared',
       max: variant.id === 'bulkhead' ? 2 : 3,
       checkoutTimeoutMs,
-      // The guard rail: the server cancels any statement on this pool that runs past 250 ms.
-      statementTimeoutMs: variant.id === 'statement-timeout' ? 250 : 0,
+      // The guard rail: the server cancels any statement on this pool that runs past half the
+      // report's normal time. It caps how long a report can hold a connection; it does not isolate.
+      statementTimeoutMs: variant.id === 'statement-timeout' ? slowSeconds * 500 : 0,
     });
     // The bulkhead: slow work gets its own small pool, so it can only ever take that one connection.
     // Reports wait longer for it (a generous checkout timeout) and keep a generous statement_timeout.

@@ -32,7 +32,8 @@ describe('load shedding from a dead dependency (real timers)', () => {
     expect(withBreaker.rejectedFast).toBeGreaterThan(0);
     // Fail fast: the median caller during the outage does not wait for the timeout.
     expect(withBreaker.latencyDuringOutage.p50).toBeLessThan(common.timeoutMs / 2);
-    expect(without.latencyDuringOutage.p50).toBeGreaterThanOrEqual(common.timeoutMs);
+    // (90%: timers and performance.now() use different clocks, a 50 ms timer can measure 49.98 ms.)
+    expect(without.latencyDuringOutage.p50).toBeGreaterThanOrEqual(common.timeoutMs * 0.9);
     // And it recovers: a probe succeeded, the circuit closed, traffic reached the recovering dependency.
     expect(withBreaker.stateChanges.at(-1)?.to).toBe('closed');
     expect(withBreaker.reached.recovering).toBeGreaterThan(0);
