@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,12 +14,19 @@ interface Outcome {
   ms: number;
 }
 
+/** The environment with overrides; `undefined` removes a variable (spawn would pass the string "undefined"). */
+function withEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
 function sdlab(args: string[], env: Record<string, string | undefined> = {}): Promise<Outcome> {
   const start = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: withEnv(env) });
   return collect(child, start);
 }
 
@@ -160,17 +167,24 @@ describe('sdlab list / check / progress', () => {
 describe('sdlab run', () => {
   it('Ctrl-C mid-run leaves no server process and no temp dir', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'sdlab-sigint-'));
+    chmodSync(tmp, 0o755); // like /tmp: PostgreSQL runs as its own user when we are root
     const start = performance.now();
     // Its own TMPDIR, so anything left behind is ours to find; no URLs, so it starts its own PostgreSQL.
     const child = spawn(process.execPath, [CLI, 'run', 'connection-pool-sizing', '--no-save'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...NO_URLS, NO_COLOR: '1', TMPDIR: tmp },
+      env: withEnv({ ...NO_URLS, TMPDIR: tmp }),
     });
     const done = collect(child, start);
     // Wait until the demo is under way (its server is up), then interrupt it.
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       child.stdout?.on('data', (d: Buffer) => {
         if (d.toString().includes('▶')) setTimeout(resolve, 1500);
+      });
+      child.once('exit', (code) => {
+        setTimeout(
+          () => done.then((r) => reject(new Error(`sdlab run exited early with ${code}: ${r.stderr}`))),
+          10,
+        );
       });
     });
     const during = readdirSync(tmp).filter((n) => n.startsWith('sdlab-postgres-'));

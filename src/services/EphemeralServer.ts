@@ -100,6 +100,11 @@ export class EphemeralServer {
     } catch (error) {
       if (server) await server.dispose();
       else rmSync(dir, { recursive: true, force: true });
+      if (runAs && /permission denied/i.test(String(error))) {
+        throw new Error(
+          `${definition.title} runs as the ${runAs.name} user, who cannot reach ${dir}: make the temp dir (${os.tmpdir()}) world-traversable or set TMPDIR to one that is`,
+        );
+      }
       throw error;
     }
   }

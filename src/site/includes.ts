@@ -244,16 +244,16 @@ function rewriteLine(ctx: IncludeContext, line: string): string {
     ctx.warn?.(`${ctx.file}: link target "${def[2]}" has no page on the site`);
     return `${def[1]}#${def[3]}`;
   }
-  return outsideCode(line, (text) =>
-    text
-      .replace(LINK, (whole, bang: string, label: string, url: string, title: string) => {
-        if (bang || !isRelative(url)) return whole;
-        const href = rewriteTarget(ctx, url);
-        if (href) return `[${label}](${href}${title})`;
-        ctx.warn?.(`${ctx.file}: link target "${url}" has no page on the site; showing the text only`);
-        return label;
-      })
-      .replace(/:result\{([^}]*)\}/g, (_whole, attrs: string) => renderInlineResult(ctx, attrs)),
+  // Links first, on the whole line: a link's label may itself be inline code ([`Pool.ts`](Pool.ts)).
+  const linked = line.replace(LINK, (whole, bang: string, label: string, url: string, title: string) => {
+    if (bang || !isRelative(url)) return whole;
+    const href = rewriteTarget(ctx, url);
+    if (href) return `[${label}](${href}${title})`;
+    ctx.warn?.(`${ctx.file}: link target "${url}" has no page on the site; showing the text only`);
+    return label;
+  });
+  return outsideCode(linked, (text) =>
+    text.replace(/:result\{([^}]*)\}/g, (_whole, attrs: string) => renderInlineResult(ctx, attrs)),
   );
 }
 

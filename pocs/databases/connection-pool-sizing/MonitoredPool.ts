@@ -9,7 +9,7 @@ export interface MonitoredPoolOptions {
   max?: number;
   /**
    * How long a caller may wait for a connection before it gets a PoolCheckoutTimeoutError. Default 1000.
-   * pg's default is 0 = wait forever, which turns an exhausted pool into requests that hang silently.
+   * 0 means wait forever: that is pg's default, and it turns an exhausted pool into requests that hang.
    */
   checkoutTimeoutMs?: number;
   /** PostgreSQL `statement_timeout` for every connection, in ms: the server cancels longer statements. 0 = off. */

@@ -58,7 +58,7 @@ async function connectionBudget(url: string, namespace: string): Promise<number>
 /** Same load, same query, only the pool size changes: where does throughput stop growing? */
 async function sweepPoolSizes(ctx: DemoContext, url: string): Promise<SweepRow[]> {
   const callers = ctx.quick ? 16 : 48;
-  const stepMs = ctx.quick ? 250 : 1000;
+  const stepMs = ctx.quick ? 200 : 1000;
   const budget = await connectionBudget(url, ctx.namespace);
   const wanted = ctx.quick ? [1, 4, 16] : [1, 2, 4, 8, 16, 32, 48];
   const sizes = wanted.filter((size) => size <= budget);
@@ -204,7 +204,7 @@ interface VariantResult {
  * three connections are then protected two ways: a statement_timeout, and a bulkhead.
  */
 async function starvation(ctx: DemoContext, url: string): Promise<void> {
-  const durationMs = ctx.quick ? 600 : 4000;
+  const durationMs = ctx.quick ? 500 : 4000;
   const slowSeconds = ctx.quick ? 0.3 : 1;
   const checkoutTimeoutMs = 200;
   ctx.log(
