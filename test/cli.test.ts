@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/paths.ts';
+import { ResultFileSchema } from '../src/results/schema.ts';
 
 const CLI = path.join(REPO_ROOT, 'src/cli/main.ts');
 
@@ -164,7 +165,55 @@ describe('sdlab list / check / progress', () => {
   });
 });
 
+describe('sdlab new poc', () => {
+  it('scaffolds a POC that passes check, with the next free id', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'sdlab-new-'));
+    try {
+      for (const dir of ['pocs', 'roadmap', 'content'])
+        cpSync(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
+      const r = await sdlab([
+        'new',
+        'poc',
+        'cache-aside',
+        '--category',
+        'caching',
+        '--services',
+        'redis',
+        '--root',
+        root,
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('created pocs/caching/cache-aside/ (id 88)');
+      expect(readdirSync(path.join(root, 'pocs/caching/cache-aside')).sort()).toEqual([
+        'CacheAside.test.ts',
+        'CacheAside.ts',
+        'README.md',
+        'demo.ts',
+      ]);
+      const check = await sdlab(['check', '--root', root]);
+      expect(check.stderr).toBe('');
+      expect(check.code).toBe(0);
+      const again = await sdlab(['new', 'poc', 'cache-aside', '--category', 'caching', '--root', root]);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toContain('exists already');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('sdlab run', () => {
+  it('prints a schema-valid result with the machine and service versions (--json)', async () => {
+    const r = await sdlab(['run', '87', '--quick', '--json', '--no-save']);
+    expect(r.code).toBe(0);
+    const result = ResultFileSchema.parse(JSON.parse(r.stdout));
+    expect(result.poc.slug).toBe('circuit-breaker');
+    expect(result.machine.cores).toBeGreaterThan(0);
+    expect(result.machine.node).toMatch(/^v24\./);
+    expect(result.tables.length + result.figures.length).toBeGreaterThan(0);
+    expect(r.stderr).not.toContain('result file:'); // --no-save: the committed result stays untouched
+  });
+
   it('Ctrl-C mid-run leaves no server process and no temp dir', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'sdlab-sigint-'));
     chmodSync(tmp, 0o755); // like /tmp: PostgreSQL runs as its own user when we are root

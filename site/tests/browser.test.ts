@@ -42,7 +42,10 @@ describe('site in a browser', () => {
       await expect(page.locator('h1').textContent()).resolves.toBe(set.pocTitle);
       // Code, highlighted, read from the POC's files.
       const titles = await page.locator('.expressive-code figcaption .title').allTextContents();
-      expect(titles.some((t) => /\.\w+/.test(t)), titles.join(', ')).toBe(true);
+      expect(
+        titles.some((t) => /\.\w+/.test(t)),
+        titles.join(', '),
+      ).toBe(true);
       // The latest results: a chart (inline SVG, accessible) beside its table, and the machine.
       const chart = page.locator('.sdl-results svg.sdl-chart[role="img"]').first();
       await expect(chart.isVisible()).resolves.toBe(true);

@@ -26,7 +26,9 @@ async function loadKind(dir: string): Promise<ContentEntry[]> {
   return entries;
 }
 
-export async function loadContent(root: string): Promise<{ articles: ContentEntry[]; problems: ContentEntry[] }> {
+export async function loadContent(
+  root: string,
+): Promise<{ articles: ContentEntry[]; problems: ContentEntry[] }> {
   const [articles, problems] = await Promise.all([
     loadKind(path.join(root, 'content', 'articles')),
     loadKind(path.join(root, 'content', 'problems')),

@@ -34,7 +34,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
     service(name: ServiceName) {
       const found = byName.get(name);
       if (!found) {
-        throw new Error(`${poc.relDir}: the demo asked for ${name}, but README frontmatter does not list it in services`);
+        throw new Error(
+          `${poc.relDir}: the demo asked for ${name}, but README frontmatter does not list it in services`,
+        );
       }
       return found;
     },

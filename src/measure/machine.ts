@@ -20,7 +20,10 @@ export async function currentCommit(cwd: string): Promise<string | null> {
   const run = promisify(execFile);
   try {
     const { stdout } = await run('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, timeout: 2000 });
-    const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, timeout: 2000 });
+    const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd,
+      timeout: 2000,
+    });
     return stdout.trim() + (status.trim() ? '+dirty' : '');
   } catch {
     return null;

@@ -26,7 +26,10 @@ export interface LoadResult {
  * Closed-loop load: `concurrency` callers each await `operation(i)` back to back.
  * Errors are counted, not thrown, so a failure POC can measure how many calls failed.
  */
-export async function runLoad(operation: (i: number) => Promise<unknown>, options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(
+  operation: (i: number) => Promise<unknown>,
+  options: LoadOptions,
+): Promise<LoadResult> {
   const { concurrency, totalOps, durationMs, warmupOps = 0, signal } = options;
   if (totalOps === undefined && durationMs === undefined) {
     throw new Error('runLoad needs totalOps or durationMs: pass one of them to bound the run');

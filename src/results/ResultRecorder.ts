@@ -17,7 +17,8 @@ export class ResultRecorder {
 
   /** A table of rows; add `chart` so the website draws it. */
   table(table: ResultTable): void {
-    if (this.tables.some((t) => t.id === table.id)) throw new Error(`result table id "${table.id}" is used twice`);
+    if (this.tables.some((t) => t.id === table.id))
+      throw new Error(`result table id "${table.id}" is used twice`);
     this.tables.push(table);
   }
 
@@ -26,7 +27,8 @@ export class ResultRecorder {
    * so "2.0x" with better: 'higher' means the candidate did twice as much.
    */
   compare(input: Omit<Comparison, 'ratio'>): Comparison {
-    const ratio = input.baseline.value === 0 ? Number.POSITIVE_INFINITY : input.candidate.value / input.baseline.value;
+    const ratio =
+      input.baseline.value === 0 ? Number.POSITIVE_INFINITY : input.candidate.value / input.baseline.value;
     const comparison = { ...input, ratio: Number.isFinite(ratio) ? round(ratio, 3) : 0 };
     this.comparisons.push(comparison);
     return comparison;

@@ -44,7 +44,10 @@ export async function writeResultFile(dir: string, result: ResultFile): Promise<
 }
 
 /** The latest result of a POC, or null when it has never been run (or the file is unreadable). */
-export async function readResultFile(dir: string, meta: Pick<PocMeta, 'id' | 'slug'>): Promise<ResultFile | null> {
+export async function readResultFile(
+  dir: string,
+  meta: Pick<PocMeta, 'id' | 'slug'>,
+): Promise<ResultFile | null> {
   try {
     const text = await readFile(path.join(dir, resultFileName(meta)), 'utf8');
     return ResultFileSchema.parse(JSON.parse(text));

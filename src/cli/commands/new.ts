@@ -25,6 +25,7 @@ export const newSpec: CommandSpec = {
     title: { type: 'string', description: 'Human title (default: from the slug)' },
     services: { type: 'string', description: `Comma-separated: ${SERVICE_NAMES.join(', ')}` },
     id: { type: 'string', description: "The plans' number (#46-#85) if it has one; default: next free" },
+    root: { type: 'string', description: 'Create it in another checkout of the lab (default: this one)' },
   },
   examples: ['sdlab new poc cache-aside --category caching --services redis --id 61'],
 };
@@ -50,7 +51,8 @@ export async function newCommand(argv: string[]): Promise<number> {
   if (unknown.length)
     throw new UsageError(`unknown service ${unknown.join(', ')}; use: ${SERVICE_NAMES.join(', ')}`);
 
-  const { pocs } = await loadCatalog(REPO_ROOT);
+  const root = typeof values.root === 'string' ? path.resolve(values.root) : REPO_ROOT;
+  const { pocs } = await loadCatalog(root);
   if (pocs.some((p) => p.meta.slug === slug)) throw new UsageError(`a POC named ${slug} exists already`);
   let id = Math.max(HIGHEST_PLAN_NUMBER, ...pocs.map((p) => p.meta.id)) + 1;
   if (typeof values.id === 'string') {
@@ -78,14 +80,14 @@ export async function newCommand(argv: string[]): Promise<number> {
   };
   const fill = (text: string) => text.replace(/\{\{(\w+)\}\}/g, (_m, key: string) => vars[key] ?? '');
 
-  const target = path.join(REPO_ROOT, 'pocs', category, slug);
+  const target = path.join(root, 'pocs', category, slug);
   const staging = `${target}.new-${process.pid}`;
   const templateDir = path.join(REPO_ROOT, 'templates', 'poc');
   // Write into a staging folder and rename at the end: an error never leaves half a POC behind.
   try {
     await mkdir(staging, { recursive: true });
     for (const file of await readdir(templateDir)) {
-      const name = file.replace(/^Thing/, className);
+      const name = file.replace(/^Thing/, className).replace(/\.tpl$/, '');
       await writeFile(path.join(staging, name), fill(await readFile(path.join(templateDir, file), 'utf8')));
     }
     await rename(staging, target);
