@@ -2,7 +2,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, openPage } from './browser.ts';
+import { drawDiagrams, launchChromium, openPage } from './browser.ts';
 import { pageSet } from './pages.ts';
 
 const base = inject('siteUrl');
@@ -34,12 +34,8 @@ describe('accessibility', () => {
       for (const theme of ['light', 'dark'] as const) {
         const { page, context } = await openPage(browser, new URL(target, base).href, { theme });
         try {
-          // Let Mermaid finish drawing so its SVG is checked too.
-          await page
-            .locator('pre.mermaid:not([data-rendered])')
-            .first()
-            .waitFor({ state: 'detached', timeout: 15_000 })
-            .catch(() => {});
+          // Draw the (lazily drawn) Mermaid diagrams so their SVG is checked too.
+          await drawDiagrams(page);
           const results = await new AxeBuilder({ page })
             .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
             .analyze();

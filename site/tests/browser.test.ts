@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { horizontalOverflow, launchChromium, openPage, screenshot } from './browser.ts';
+import { drawDiagrams, horizontalOverflow, launchChromium, openPage, screenshot } from './browser.ts';
 import { type PageSet, pageSet } from './pages.ts';
 
 const base = inject('siteUrl');
@@ -49,7 +49,7 @@ describe('site in a browser', () => {
       // The latest results: a chart (inline SVG, accessible) beside its table, and the machine.
       const chart = page.locator('.sdl-results svg.sdl-chart[role="img"]').first();
       await expect(chart.isVisible()).resolves.toBe(true);
-      expect(await chart.locator('title').textContent()).toBeTruthy();
+      expect(await chart.locator(':scope > title').textContent()).toBeTruthy();
       expect(await page.locator('.sdl-results table.sdl-table').count()).toBeGreaterThan(0);
       await expect(page.locator('.sdl-machine').textContent()).resolves.toMatch(
         /CPU.*Cores.*Node\.js.*Commit/s,
@@ -100,7 +100,8 @@ describe('site in a browser', () => {
         const { page, context, external, errors } = await openPage(browser, url(target), { theme });
         try {
           await expect(page.evaluate<string>('document.documentElement.dataset.theme')).resolves.toBe(theme);
-          await page.locator('pre.mermaid[data-rendered="true"] svg').first().waitFor({ timeout: 30_000 });
+          expect(await drawDiagrams(page)).toBeGreaterThan(0);
+          await page.evaluate('window.scrollTo(0, 0)');
           const name = target.startsWith('/articles/') ? 'article' : 'problem';
           await screenshot(page, `${name}-${theme}`);
           expect(external).toEqual([]);

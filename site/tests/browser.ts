@@ -66,3 +66,19 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
 export function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 }
+
+/** Scrolls every Mermaid diagram into view (they are drawn lazily) and waits until all are drawn. */
+export async function drawDiagrams(page: Page, timeout = 30_000): Promise<number> {
+  const diagrams = page.locator('pre.mermaid');
+  const count = await diagrams.count();
+  for (let i = 0; i < count; i++) {
+    await diagrams.nth(i).scrollIntoViewIfNeeded();
+    await page.locator('pre.mermaid').nth(i).locator('svg').first().waitFor({ timeout });
+  }
+  await page.waitForFunction(
+    "[...document.querySelectorAll('pre.mermaid')].every((el) => el.dataset.rendered === 'true')",
+    undefined,
+    { timeout },
+  );
+  return count;
+}

@@ -125,3 +125,11 @@ describe('built site', () => {
     expect(external, external.join('\n')).toEqual([]);
   });
 });
+
+describe('production build', () => {
+  it('has the offline search index and no dev-mode leftovers', async () => {
+    expect(existsSync(path.join(DIST, 'pagefind', 'pagefind.js'))).toBe(true);
+    const home = await readFile(path.join(DIST, 'index.html'), 'utf8');
+    expect(home).toContain('id="starlight__search"');
+  });
+});

@@ -37,6 +37,21 @@ function nodeBinary(): string {
   return major >= 22 || !existsSync(local) ? process.execPath : local;
 }
 
+/**
+ * The environment for `astro build`. Vitest puts Vite's own variables (NODE_ENV=test, DEV, PROD, SSR,
+ * MODE, BASE_URL, VITEST…) into process.env; inherited, they make Vite build in dev mode, which among
+ * other things leaves the Pagefind search out. So they are dropped here.
+ */
+function buildEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  const viteOwn = new Set(['DEV', 'PROD', 'SSR', 'MODE', 'BASE_URL', 'TEST', 'NODE_ENV']);
+  for (const [key, value] of Object.entries(process.env)) {
+    if (viteOwn.has(key) || key.startsWith('VITEST') || key.startsWith('VITE_')) continue;
+    env[key] = value;
+  }
+  return { ...env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1' };
+}
+
 async function countPages(dir: string): Promise<number> {
   let n = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
@@ -64,7 +79,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildReport
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(nodeBinary(), [astro, 'build'], {
       cwd: SITE_DIR,
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+      env: buildEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const onData = (chunk: Buffer) => {
