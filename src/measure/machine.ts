@@ -20,10 +20,15 @@ export async function currentCommit(cwd: string): Promise<string | null> {
   const run = promisify(execFile);
   try {
     const { stdout } = await run('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, timeout: 2000 });
-    const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], {
-      cwd,
-      timeout: 2000,
-    });
+    // Result files are outputs, not code: writing one must not mark the next run's commit dirty.
+    const { stdout: status } = await run(
+      'git',
+      ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!results'],
+      {
+        cwd,
+        timeout: 2000,
+      },
+    );
     return stdout.trim() + (status.trim() ? '+dirty' : '');
   } catch {
     return null;
