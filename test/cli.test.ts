@@ -188,6 +188,7 @@ describe('sdlab new poc', () => {
         'CacheAside.test.ts',
         'CacheAside.ts',
         'README.md',
+        'demo.test.ts',
         'demo.ts',
       ]);
       const check = await sdlab(['check', '--root', root]);

@@ -331,7 +331,7 @@ function homePage(model: SiteModel): Page {
     body: [
       '## What the lab is',
       'Every idea here comes with a small program that does it for real — a proof of concept (POC) that talks to a real database, cache or broker on your machine — plus tests that prove it behaves, and a demo that measures it. Articles explain the ideas; problem pages take a production failure apart. Every number on this site was measured by a demo and read from its result file; none is typed in by hand.',
-      `So far: ${t.pocs.built} POCs, ${t.articles.built} articles and ${t.problems.built} problem pages, against roadmap targets of ${t.pocs.target}, ${t.articles.target} and ${t.problems.target}.`,
+      `So far: ${count(t.pocs.built, 'POC')}, ${count(t.articles.built, 'article')} and ${count(t.problems.built, 'problem page')}, against roadmap targets of ${t.pocs.target}, ${t.articles.target} and ${t.problems.target}.`,
       '## Start',
       'Serve this site on your machine (it builds itself the first time):',
       '```sh\nnpm install && npm start\n```',
@@ -517,4 +517,9 @@ export async function generateSite(options: GenerateOptions = {}): Promise<Gener
   for (const page of pages) await writePage(docsDir, page);
   await writeFile(path.join(generatedDir, 'sidebar.json'), `${JSON.stringify(sidebar(model), null, 2)}\n`);
   return { pages: pages.map((p) => p.path), warnings: [...new Set(model.warnings)] };
+}
+
+/** `1 article`, `3 articles`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

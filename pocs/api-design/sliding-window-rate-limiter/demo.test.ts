@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../src/catalog/load.ts';
-import { runDemo } from '../../../src/lab/runDemo.ts';
-import { REPO_ROOT } from '../../../src/paths.ts';
-import { serviceUrl } from '../../../src/testing/services.ts';
+import { runDemoForTest } from '../../../src/testing/demo.ts';
 
 describe('demo (quick mode, real Redis)', () => {
   it('records the figures, tables and comparisons the website draws', async () => {
-    const { pocs } = await loadCatalog(REPO_ROOT);
-    const poc = pocs.find((p) => p.meta.slug === 'sliding-window-rate-limiter');
-    if (!poc) throw new Error('sliding-window-rate-limiter not found in the catalog');
-
-    const { recorder } = await runDemo({
-      poc,
-      services: [{ name: 'redis', url: serviceUrl('redis'), source: 'env', version: 'test' }],
-      quick: true,
-      signal: new AbortController().signal,
-      log: () => {},
-    });
+    const { recorder } = await runDemoForTest('sliding-window-rate-limiter');
 
     const figure = (key: string) => recorder.figures.find((f) => f.key === key)?.value;
     // The exactness claim holds in the demo too, not only in the tests.

@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../src/catalog/load.ts';
-import { runDemo } from '../../../src/lab/runDemo.ts';
-import { REPO_ROOT } from '../../../src/paths.ts';
-import { serviceUrl } from '../../../src/testing/services.ts';
+import { runDemoForTest } from '../../../src/testing/demo.ts';
 
 describe('connection-pool-sizing demo (quick)', () => {
   it('records the sweep, the sizing figures and the starvation before/after', async () => {
-    const { pocs } = await loadCatalog(REPO_ROOT);
-    const poc = pocs.find((p) => p.meta.slug === 'connection-pool-sizing');
-    if (!poc) throw new Error('connection-pool-sizing is missing from the catalog');
-    const { recorder } = await runDemo({
-      poc,
-      services: [{ name: 'postgres', url: serviceUrl('postgres'), source: 'env', version: 'test' }],
-      quick: true,
-      signal: new AbortController().signal,
-      log: () => {},
-    });
+    const { recorder } = await runDemoForTest('connection-pool-sizing');
 
     const sweep = recorder.tables.find((t) => t.id === 'pool-size-sweep');
     expect(sweep?.chart).toBeDefined();

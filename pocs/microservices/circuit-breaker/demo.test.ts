@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../src/catalog/load.ts';
-import { runDemo } from '../../../src/lab/runDemo.ts';
-import { REPO_ROOT } from '../../../src/paths.ts';
+import { runDemoForTest } from '../../../src/testing/demo.ts';
 
 describe('circuit-breaker demo (quick)', () => {
   it('runs and records what the website draws', async () => {
-    const { pocs } = await loadCatalog(REPO_ROOT);
-    const poc = pocs.find((p) => p.meta.slug === 'circuit-breaker');
-    expect(poc, 'pocs/microservices/circuit-breaker is missing from the catalog').toBeDefined();
-
-    // No services: the dependency is simulated in-process, so the demo runs anywhere.
-    const { recorder } = await runDemo({
-      poc: poc!,
-      services: [],
-      quick: true,
-      signal: new AbortController().signal,
-      log: () => {},
-    });
+    const { recorder } = await runDemoForTest('circuit-breaker');
 
     const ids = recorder.tables.map((t) => t.id);
     expect(ids).toEqual(['outage', 'timeline', 'overhead']);
