@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/paths.ts';
 import { ResultFileSchema } from '../src/results/schema.ts';
 
@@ -141,13 +141,11 @@ describe('sdlab list / check / progress', () => {
     expect(progress.categories.find((c) => c.category === 'databases')?.pocs.built).toBeGreaterThanOrEqual(1);
   });
 
-  describe('check fails on a broken catalog', () => {
+  it('check fails on a POC without a test and a README missing a section', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'sdlab-check-'));
-    afterAll(() => rmSync(root, { recursive: true, force: true }));
-    for (const dir of ['pocs', 'roadmap', 'content'])
-      cpSync(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
-
-    it('reports a POC without a test and a README missing a section', async () => {
+    try {
+      for (const dir of ['pocs', 'roadmap', 'content'])
+        cpSync(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
       const breaker = path.join(root, 'pocs/microservices/circuit-breaker');
       for (const f of readdirSync(breaker, { recursive: true }) as string[]) {
         if (f.endsWith('.test.ts')) rmSync(path.join(breaker, f));
@@ -161,7 +159,9 @@ describe('sdlab list / check / progress', () => {
       expect(r.stderr).toContain(
         'pocs/api-design/sliding-window-rate-limiter/README.md: missing section "## Extend it"',
       );
-    });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
@@ -218,33 +218,36 @@ describe('sdlab run', () => {
   it('Ctrl-C mid-run leaves no server process and no temp dir', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'sdlab-sigint-'));
     chmodSync(tmp, 0o755); // like /tmp: PostgreSQL runs as its own user when we are root
-    const start = performance.now();
-    // Its own TMPDIR, so anything left behind is ours to find; no URLs, so it starts its own PostgreSQL.
-    const child = spawn(process.execPath, [CLI, 'run', 'connection-pool-sizing', '--no-save'], {
-      cwd: REPO_ROOT,
-      env: withEnv({ ...NO_URLS, TMPDIR: tmp }),
-    });
-    const done = collect(child, start);
-    // Wait until the demo is under way (its server is up), then interrupt it.
-    await new Promise<void>((resolve, reject) => {
-      child.stdout?.on('data', (d: Buffer) => {
-        if (d.toString().includes('▶')) setTimeout(resolve, 1500);
+    try {
+      const start = performance.now();
+      // Its own TMPDIR, so anything left behind is ours to find; no URLs, so it starts its own PostgreSQL.
+      const child = spawn(process.execPath, [CLI, 'run', 'connection-pool-sizing', '--no-save'], {
+        cwd: REPO_ROOT,
+        env: withEnv({ ...NO_URLS, TMPDIR: tmp }),
       });
-      child.once('exit', (code) => {
-        setTimeout(
-          () => done.then((r) => reject(new Error(`sdlab run exited early with ${code}: ${r.stderr}`))),
-          10,
-        );
+      const done = collect(child, start);
+      // Wait until the demo is under way (its server is up), then interrupt it.
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.on('data', (d: Buffer) => {
+          if (d.toString().includes('▶')) setTimeout(resolve, 1500);
+        });
+        child.once('exit', (code) => {
+          setTimeout(
+            () => done.then((r) => reject(new Error(`sdlab run exited early with ${code}: ${r.stderr}`))),
+            10,
+          );
+        });
       });
-    });
-    const during = readdirSync(tmp).filter((n) => n.startsWith('sdlab-postgres-'));
-    expect(during).toHaveLength(1);
-    child.kill('SIGINT');
-    const r = await done;
-    expect(r.code).toBe(130);
-    expect(readdirSync(tmp)).toEqual([]);
-    expect(processesMentioning(tmp)).toEqual([]);
-    rmSync(tmp, { recursive: true, force: true });
+      const during = readdirSync(tmp).filter((n) => n.startsWith('sdlab-postgres-'));
+      expect(during).toHaveLength(1);
+      child.kill('SIGINT');
+      const r = await done;
+      expect(r.code).toBe(130);
+      expect(readdirSync(tmp)).toEqual([]);
+      expect(processesMentioning(tmp)).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 
