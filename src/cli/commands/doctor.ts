@@ -46,6 +46,12 @@ async function diagnose(def: ServiceDefinition): Promise<ServiceReport> {
       };
     }
   }
+  // A server may already run on the usual port (a system package, a container): say how to use it.
+  const local = await def.probe(def.exampleUrl, 300).then(
+    (version) =>
+      `; a ${def.title} ${version} also answers at ${def.exampleUrl} (set ${def.envVar} to use it)`,
+    () => '',
+  );
   const reason = EphemeralServer.unavailableReason(def);
   if (reason) {
     return {
@@ -53,7 +59,7 @@ async function diagnose(def: ServiceDefinition): Promise<ServiceReport> {
       status: 'unavailable',
       source: null,
       version: null,
-      detail: `${reason}; set ${def.envVar}, or ${def.install.docker}, or ${def.install.apt} / ${def.install.brew}`,
+      detail: `${reason}; set ${def.envVar}, or ${def.install.docker}, or ${def.install.apt} / ${def.install.brew}${local}`,
     };
   }
   // Prove it: start one, ask its version, stop it. Takes about a second per service.
@@ -66,7 +72,7 @@ async function diagnose(def: ServiceDefinition): Promise<ServiceReport> {
         status: 'startable',
         source: 'ephemeral',
         version,
-        detail: 'started and stopped a private instance',
+        detail: `started and stopped a private instance${local}`,
       };
     } finally {
       await server.dispose();
