@@ -127,6 +127,26 @@ describe('sdlab list / check / progress', () => {
     expect(filtered.map((p) => p.slug)).toEqual(['sliding-window-rate-limiter']);
   });
 
+  it('doctor --json reports every service with a status and, when usable, a version', async () => {
+    const r = await sdlab(['doctor', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      services: { service: string; status: string; version: string | null }[];
+    };
+    expect(report.services.map((s) => s.service)).toEqual([
+      'redis',
+      'postgres',
+      'mysql',
+      'rabbitmq',
+      'nats',
+      'mqtt',
+    ]);
+    for (const s of report.services.filter((x) => x.service === 'redis' || x.service === 'postgres')) {
+      expect(['reachable', 'startable']).toContain(s.status);
+      expect(s.version).toMatch(/^\d+\.\d+/);
+    }
+  });
+
   it('check passes on the repository', async () => {
     const r = await sdlab(['check']);
     expect(r.stderr).toBe('');
