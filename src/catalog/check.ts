@@ -1,9 +1,7 @@
-import { access } from 'node:fs/promises';
-import path from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { loadRoadmap } from '../roadmap/load.ts';
 import { findRoadmapConflicts } from '../roadmap/progress.ts';
-import { loadCatalog, type Poc } from './load.ts';
+import { asBuiltThing, loadCatalog, type Poc } from './load.ts';
 import { FAILURE_SECTIONS, REQUIRED_SECTIONS } from './schema.ts';
 
 export interface CheckFinding {
@@ -18,7 +16,11 @@ export interface CheckFinding {
  * related links that resolve and roadmap items claimed at most once.
  */
 export async function checkCatalog(root: string): Promise<{ findings: CheckFinding[]; pocs: Poc[] }> {
-  const { pocs, problems } = await loadCatalog(root);
+  const [{ pocs, problems }, content] = await Promise.all([loadCatalog(root), loadContent(root)]);
+  const contentSlugs = {
+    articles: new Set(content.articles.map((a) => a.slug)),
+    problems: new Set(content.problems.map((p) => p.slug)),
+  };
   const findings: CheckFinding[] = problems.map((p) => ({ where: p.where, message: p.message }));
 
   const byId = new Map<number, Poc[]>();
@@ -66,30 +68,16 @@ export async function checkCatalog(root: string): Promise<{ findings: CheckFindi
       ['problems', poc.meta.problems],
     ] as const) {
       for (const slug of slugs) {
-        const file = path.join(root, 'content', kind, `${slug}.md`);
-        const exists = await access(file).then(
-          () => true,
-          () =>
-            access(`${file}x`).then(
-              () => true,
-              () => false,
-            ),
-        );
-        if (!exists)
+        if (!contentSlugs[kind].has(slug)) {
           findings.push({ where: readme, message: `${kind} "${slug}" not found in content/${kind}/` });
+        }
       }
     }
   }
 
   try {
     const roadmap = await loadRoadmap(root);
-    const built = pocs.map((p) => ({
-      slug: p.meta.slug,
-      category: p.meta.category,
-      roadmap: p.meta.roadmap,
-    }));
-    const content = await loadContent(root);
-    const conflicts = findRoadmapConflicts(roadmap, { pocs: built, ...content });
+    const conflicts = findRoadmapConflicts(roadmap, { pocs: pocs.map(asBuiltThing), ...content });
     for (const c of conflicts) findings.push({ where: `roadmap ${c.itemId}`, message: c.message });
   } catch (error) {
     findings.push({ where: 'roadmap/', message: error instanceof Error ? error.message : String(error) });

@@ -129,3 +129,8 @@ async function readPoc(
     sourceFiles: files.filter((f) => f !== 'README.md' && f !== 'demo.ts' && !f.endsWith('.test.ts')),
   };
 }
+
+/** A POC as roadmap coverage sees it: which plan items it implements, in which category. */
+export function asBuiltThing(poc: Poc): { slug: string; category: string; roadmap: string[] } {
+  return { slug: poc.meta.slug, category: poc.meta.category, roadmap: poc.meta.roadmap };
+}

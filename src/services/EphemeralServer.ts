@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findBinary } from './findBinary.ts';
@@ -27,7 +27,10 @@ export class EphemeralServer {
   private child: ChildProcess;
   private reaper: ChildProcess | null;
   private exited = false;
+  private stderrTail = '';
   private readonly launch: () => ChildProcess;
+  /** The server's own version, as its readiness probe reported it. */
+  version = 'unknown';
 
   private constructor(input: {
     definition: ServiceDefinition;
@@ -55,21 +58,17 @@ export class EphemeralServer {
 
   /** Why a server cannot be started here, or null when it can. */
   static unavailableReason(definition: ServiceDefinition): string | null {
-    if (definition.ephemeralUnsupported) return definition.ephemeralUnsupported;
-    if (process.env.SDLAB_NO_EPHEMERAL === '1') return 'SDLAB_NO_EPHEMERAL=1 forbids starting servers';
-    const missing = definition.binaries.filter((b) => !findBinary(b, definition.binaryDirs?.() ?? []));
-    return missing.length ? `${missing.join(', ')} not installed` : null;
+    const located = locate(definition);
+    return 'reason' in located ? located.reason : null;
   }
 
   static async start(
     definition: ServiceDefinition,
     options: { signal?: AbortSignal } = {},
   ): Promise<EphemeralServer> {
-    const reason = EphemeralServer.unavailableReason(definition);
-    if (reason) throw new Error(`cannot start ${definition.title}: ${reason}`);
-    const bin = Object.fromEntries(
-      definition.binaries.map((b) => [b, findBinary(b, definition.binaryDirs?.() ?? [])!]),
-    ) as Record<string, string>;
+    const located = locate(definition);
+    if ('reason' in located) throw new Error(`cannot start ${definition.title}: ${located.reason}`);
+    const { bin } = located;
     const dir = mkdtempSync(path.join(os.tmpdir(), `sdlab-${definition.name}-`));
     const runAs =
       definition.runAsUser && process.getuid?.() === 0 ? lookupUser(definition.runAsUser) : undefined;
@@ -90,8 +89,8 @@ export class EphemeralServer {
           // the reaper can kill the whole group (PostgreSQL forks one process per connection).
           detached: true,
           stdio: ['ignore', 'ignore', 'pipe'],
-          uid: plan.runAs ? runAs?.uid : undefined,
-          gid: plan.runAs ? runAs?.gid : undefined,
+          uid: runAs?.uid,
+          gid: runAs?.gid,
         });
       server = new EphemeralServer({ definition, port, dir, launch });
       live.add(server);
@@ -128,9 +127,10 @@ export class EphemeralServer {
   private spawnChild(): ChildProcess {
     const child = this.launch();
     this.exited = false;
-    let stderr = '';
+    this.stderrTail = '';
+    // The last words of a server that fails to start are the best error message we can give.
     child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2000);
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000);
     });
     child.once('exit', () => {
       this.exited = true;
@@ -138,7 +138,6 @@ export class EphemeralServer {
     child.once('error', () => {
       this.exited = true;
     });
-    (child as ChildProcess & { lastStderr?: () => string }).lastStderr = () => stderr;
     return child;
   }
 
@@ -151,7 +150,7 @@ export class EphemeralServer {
       for (;;) {
         signal?.throwIfAborted();
         try {
-          await this.definition.probe(this.url, 2000);
+          this.version = await this.definition.probe(this.url, 2000);
           return;
         } catch (error) {
           if (Date.now() > deadline || this.exited) throw error;
@@ -159,7 +158,7 @@ export class EphemeralServer {
         }
       }
     } catch (error) {
-      const tail = (this.child as ChildProcess & { lastStderr?: () => string }).lastStderr?.().trim();
+      const tail = this.stderrTail.trim();
       const message = error instanceof Error ? error.message : String(error);
       throw new Error(
         `${this.definition.title} did not start: ${message}${tail ? ` — server said: ${tail}` : ''}`,
@@ -278,11 +277,14 @@ function lookupUser(name: string): { uid: number; gid: number; name: string } {
   }
 }
 
-/** Temp dirs this lab created that still exist (diagnostics and tests). */
-export function leftoverTempDirs(tmp = os.tmpdir()): string[] {
-  try {
-    return readdirSync(tmp).filter((n) => n.startsWith('sdlab-'));
-  } catch {
-    return [];
-  }
+/** The binaries a definition needs, found on this machine, or why it cannot be started here. */
+function locate(definition: ServiceDefinition): { bin: Record<string, string> } | { reason: string } {
+  if (definition.ephemeralUnsupported) return { reason: definition.ephemeralUnsupported };
+  if (process.env.SDLAB_NO_EPHEMERAL === '1')
+    return { reason: 'SDLAB_NO_EPHEMERAL=1 forbids starting servers' };
+  const dirs = definition.binaryDirs?.() ?? [];
+  const found = definition.binaries.map((name) => [name, findBinary(name, dirs)] as const);
+  const missing = found.filter(([, at]) => at === null).map(([name]) => name);
+  if (missing.length) return { reason: `${missing.join(', ')} not installed` };
+  return { bin: Object.fromEntries(found) as Record<string, string> };
 }

@@ -5,8 +5,6 @@ export interface LaunchPlan {
   command: string;
   args: string[];
   env?: Record<string, string>;
-  /** Run the server as this system user (PostgreSQL refuses to run as root). */
-  runAs?: string;
 }
 
 export interface LaunchContext {
@@ -15,7 +13,7 @@ export interface LaunchContext {
   dir: string;
   /** Absolute path of each binary in `binaries`, found on this machine. */
   bin: Record<string, string>;
-  /** The user the server runs as, when `runAs` applies (root only). */
+  /** The user the server runs as, when `runAsUser` applies (only when the lab runs as root). */
   runAs?: { uid: number; gid: number; name: string };
   signal?: AbortSignal;
 }
@@ -41,7 +39,7 @@ export interface ServiceDefinition {
   /** Runs before the server starts (initdb, install-db...). */
   prepare?(ctx: LaunchContext): Promise<void>;
   launch(ctx: LaunchContext): LaunchPlan;
-  /** When a server runs as another user (`runAs`), that user needs the temp dir. */
+  /** A server that refuses to run as root runs as this user when the lab is root; it gets the temp dir. */
   runAsUser?: string;
   urlFor(port: number): string;
   /** Connects, asks the server its version and disconnects, within `timeoutMs`. Throws when unreachable. */

@@ -54,8 +54,7 @@ export async function resolveService(
     );
   }
   const server = await EphemeralServer.start(def, options);
-  const version = await def.probe(server.url, PROBE_TIMEOUT_MS);
-  return { connection: { name, url: server.url, source: 'ephemeral', version }, server };
+  return { connection: { name, url: server.url, source: 'ephemeral', version: server.version }, server };
 }
 
 /** Resolves several services; if one fails, the servers already started are stopped again. */

@@ -37,3 +37,6 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
   return findings.length === 0 ? EXIT.ok : EXIT.failed;
 }
+
+/** What `sdlab check` is, for the dispatcher in main.ts. */
+export const command = { spec: checkSpec, run: checkCommand };

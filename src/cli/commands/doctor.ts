@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { EphemeralServer } from '../../services/EphemeralServer.ts';
 import { SERVICE_NAMES } from '../../services/names.ts';
 import { SERVICES } from '../../services/registry.ts';
-import { PROBE_TIMEOUT_MS, redact } from '../../services/resolve.ts';
+import { redact, resolveService } from '../../services/resolve.ts';
 import type { ServiceDefinition } from '../../services/ServiceDefinition.ts';
 import { type CommandSpec, parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -23,67 +22,38 @@ interface ServiceReport {
   detail: string;
 }
 
+/** Resolves the service exactly as `sdlab run` would (environment, else an ephemeral server) and reports how it went. */
 async function diagnose(def: ServiceDefinition): Promise<ServiceReport> {
-  const url = process.env[def.envVar];
-  if (url) {
-    try {
-      const version = await def.probe(url, PROBE_TIMEOUT_MS);
-      return {
-        service: def.name,
-        status: 'reachable',
-        source: 'env',
-        version,
-        detail: `${def.envVar}=${redact(url)}`,
-      };
-    } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      return {
-        service: def.name,
-        status: 'unreachable',
-        source: 'env',
-        version: null,
-        detail: `${def.envVar}=${redact(url)}: ${reason}; start it (${def.install.docker}) or unset ${def.envVar}`,
-      };
-    }
-  }
+  const fromEnv = Boolean(process.env[def.envVar]);
   // A server may already run on the usual port (a system package, a container): say how to use it.
-  const local = await def.probe(def.exampleUrl, 300).then(
-    (version) =>
-      `; a ${def.title} ${version} also answers at ${def.exampleUrl} (set ${def.envVar} to use it)`,
-    () => '',
-  );
-  const reason = EphemeralServer.unavailableReason(def);
-  if (reason) {
+  const local = fromEnv
+    ? ''
+    : await def.probe(def.exampleUrl, 300).then(
+        (version) =>
+          `; a ${def.title} ${version} also answers at ${def.exampleUrl} (set ${def.envVar} to use it)`,
+        () => '',
+      );
+  try {
+    // Proves an ephemeral server really starts: it is started, asked its version and stopped again.
+    const { connection, server } = await resolveService(def.name);
+    await server?.dispose();
     return {
       service: def.name,
-      status: 'unavailable',
-      source: null,
-      version: null,
-      detail: `${reason}; set ${def.envVar}, or ${def.install.docker}, or ${def.install.apt} / ${def.install.brew}${local}`,
+      status: connection.source === 'env' ? 'reachable' : 'startable',
+      source: connection.source,
+      version: connection.version,
+      detail:
+        connection.source === 'env'
+          ? `${def.envVar}=${redact(connection.url)}`
+          : `started and stopped a private instance${local}`,
     };
-  }
-  // Prove it: start one, ask its version, stop it. Takes about a second per service.
-  try {
-    const server = await EphemeralServer.start(def);
-    try {
-      const version = await def.probe(server.url, PROBE_TIMEOUT_MS);
-      return {
-        service: def.name,
-        status: 'startable',
-        source: 'ephemeral',
-        version,
-        detail: `started and stopped a private instance${local}`,
-      };
-    } finally {
-      await server.dispose();
-    }
   } catch (error) {
     return {
       service: def.name,
-      status: 'unavailable',
-      source: null,
+      status: fromEnv ? 'unreachable' : 'unavailable',
+      source: fromEnv ? 'env' : null,
       version: null,
-      detail: error instanceof Error ? error.message.split('\n')[0]! : String(error),
+      detail: `${error instanceof Error ? error.message.split('\n')[0] : String(error)}${local}`,
     };
   }
 }
@@ -135,3 +105,6 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   );
   return EXIT.ok;
 }
+
+/** What `sdlab doctor` is, for the dispatcher in main.ts. */
+export const command = { spec: doctorSpec, run: doctorCommand };

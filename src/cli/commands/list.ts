@@ -78,3 +78,6 @@ export async function listCommand(argv: string[]): Promise<number> {
   );
   return EXIT.ok;
 }
+
+/** What `sdlab list` is, for the dispatcher in main.ts. */
+export const command = { spec: listSpec, run: listCommand };

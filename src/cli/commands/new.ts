@@ -103,3 +103,6 @@ export async function newCommand(argv: string[]): Promise<number> {
   );
   return EXIT.ok;
 }
+
+/** What `sdlab new` is, for the dispatcher in main.ts. */
+export const command = { spec: newSpec, run: newCommand };

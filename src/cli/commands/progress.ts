@@ -1,4 +1,4 @@
-import { loadCatalog } from '../../catalog/load.ts';
+import { asBuiltThing, loadCatalog } from '../../catalog/load.ts';
 import { loadContent } from '../../content/load.ts';
 import { REPO_ROOT } from '../../paths.ts';
 import { loadRoadmap } from '../../roadmap/load.ts';
@@ -27,7 +27,7 @@ export async function progressCommand(argv: string[]): Promise<number> {
     loadContent(REPO_ROOT),
   ]);
   const progress = computeProgress(roadmap, {
-    pocs: pocs.map((p) => ({ slug: p.meta.slug, category: p.meta.category, roadmap: p.meta.roadmap })),
+    pocs: pocs.map(asBuiltThing),
     articles: content.articles,
     problems: content.problems,
   });
@@ -65,3 +65,6 @@ export async function progressCommand(argv: string[]): Promise<number> {
   }
   return EXIT.ok;
 }
+
+/** What `sdlab progress` is, for the dispatcher in main.ts. */
+export const command = { spec: progressSpec, run: progressCommand };

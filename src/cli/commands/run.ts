@@ -90,7 +90,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (controller.signal.aborted) return EXIT.interrupted;
     throw error;
   } finally {
-    await services?.dispose();
+    // Every server this process started: the resolved services and any a demo started itself (clusters).
     await disposeAllServers();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -107,3 +107,6 @@ function progressPrinter(): (step: string, done?: number, total?: number) => voi
     else process.stderr.write(`${line}\n`);
   };
 }
+
+/** What `sdlab run` is, for the dispatcher in main.ts. */
+export const command = { spec: runSpec, run: runCommand };

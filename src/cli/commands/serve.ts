@@ -36,3 +36,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
   await server.close();
   return EXIT.ok;
 }
+
+/** What `sdlab serve` is, for the dispatcher in main.ts. */
+export const command = { spec: serveSpec, run: serveCommand };

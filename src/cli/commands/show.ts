@@ -50,3 +50,6 @@ export async function showCommand(argv: string[]): Promise<number> {
   else out(color.dim('\nNot measured on this machine yet: run it.'));
   return EXIT.ok;
 }
+
+/** What `sdlab show` is, for the dispatcher in main.ts. */
+export const command = { spec: showSpec, run: showCommand };

@@ -45,3 +45,6 @@ export async function testCommand(argv: string[]): Promise<number> {
     });
   });
 }
+
+/** What `sdlab test` is, for the dispatcher in main.ts. */
+export const command = { spec: testSpec, run: testCommand };

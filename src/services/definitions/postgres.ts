@@ -48,7 +48,6 @@ export const postgres: ServiceDefinition = {
       '-c',
       'max_connections=300',
     ],
-    runAs: 'postgres',
   }),
   urlFor: (port) => `postgres://postgres@127.0.0.1:${port}/postgres`,
   async probe(url, timeoutMs) {
