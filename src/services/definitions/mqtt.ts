@@ -13,7 +13,8 @@ export const mqttService: ServiceDefinition = {
     apt: 'sudo apt install mosquitto',
     brew: 'brew install mosquitto',
   },
-  // With only -p and no config file, Mosquitto 2 listens on loopback and allows anonymous clients.
+  // With only -p and no config file, Mosquitto 2 listens on loopback and allows anonymous clients
+  // (https://mosquitto.org/documentation/migrating-to-2-0/).
   launch: ({ port, bin }) => ({ command: bin.mosquitto!, args: ['-p', String(port)] }),
   urlFor: (port) => `mqtt://127.0.0.1:${port}`,
   async probe(url, timeoutMs) {

@@ -13,7 +13,8 @@ export const rabbitmq: ServiceDefinition = {
     apt: 'sudo apt install rabbitmq-server',
     brew: 'brew install rabbitmq',
   },
-  // A RabbitMQ node starts the machine-wide Erlang port mapper (epmd), which outlives the node:
+  // A RabbitMQ node starts the machine-wide Erlang port mapper daemon (epmd) when none runs, and the daemon
+  // outlives the node (https://www.rabbitmq.com/docs/networking#epmd, https://www.erlang.org/doc/apps/erts/epmd_cmd):
   // that would break the "no orphan process" promise, so the lab never starts RabbitMQ itself.
   ephemeralUnsupported:
     'the lab does not start RabbitMQ itself (its Erlang port mapper would outlive the run)',
