@@ -13,7 +13,7 @@ import { launchChromium } from '../site/tests/browser.ts';
 import { loadCatalog } from '../src/catalog/load.ts';
 import { REPO_ROOT } from '../src/paths.ts';
 import { buildSite } from '../src/site/build.ts';
-import { serveSite } from '../src/site/serve.ts';
+import { serveBuiltSite } from '../src/site/serve.ts';
 
 const requested = process.argv[2];
 const { pocs } = await loadCatalog(REPO_ROOT);
@@ -25,7 +25,7 @@ if (!poc) {
 
 const sink = { write: () => true } as unknown as NodeJS.WritableStream;
 const build = await buildSite({ output: process.env.SDLAB_BENCH_VERBOSE ? process.stderr : sink });
-const site = await serveSite({ port: 0 });
+const site = await serveBuiltSite({ port: 0 });
 const browser = await launchChromium();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -3,21 +3,16 @@
  * layout and styles. Re-run it (or `npm run site:generate`) after changing POCs or content.
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { REPO_ROOT } from '../src/paths.ts';
+import { ASTRO_CLI, nodeBinary } from '../src/site/build.ts';
 import { generateSite, SITE_DIR } from '../src/site/generate.ts';
 
 const report = await generateSite();
 for (const w of report.warnings) process.stderr.write(`[site] warning: ${w}\n`);
 process.stderr.write(`[site] generated ${report.pages.length} pages\n`);
 if (process.argv.includes('--generate-only')) process.exit(0);
-const child = spawn(
-  process.execPath,
-  [path.join(REPO_ROOT, 'node_modules/astro/bin/astro.mjs'), 'dev', ...process.argv.slice(2)],
-  {
-    cwd: SITE_DIR,
-    stdio: 'inherit',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-  },
-);
+const child = spawn(nodeBinary(), [ASTRO_CLI, 'dev', ...process.argv.slice(2)], {
+  cwd: SITE_DIR,
+  stdio: 'inherit',
+  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+});
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -3,7 +3,6 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { drawDiagrams, launchChromium, openPage } from './browser.ts';
-import { pageSet } from './pages.ts';
 
 const base = inject('siteUrl');
 let browser: Browser;
@@ -18,7 +17,7 @@ afterAll(async () => {
 
 describe('accessibility', () => {
   it('has no serious or critical axe violations on any page type', async () => {
-    const set = await pageSet();
+    const set = inject('pages');
     const targets = [
       set.home,
       set.category,

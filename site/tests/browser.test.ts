@@ -5,15 +5,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { drawDiagrams, horizontalOverflow, launchChromium, openPage, screenshot } from './browser.ts';
-import { type PageSet, pageSet } from './pages.ts';
 
 const base = inject('siteUrl');
+const set = inject('pages');
 let browser: Browser;
-let set: PageSet;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  set = await pageSet();
 });
 
 afterAll(async () => {
@@ -40,16 +38,18 @@ describe('site in a browser', () => {
       await page.locator(`main a.sdl-card-title[href="${set.poc}"]`).click();
       await page.waitForURL(`**${set.poc}`);
       await expect(page.locator('h1').textContent()).resolves.toBe(set.pocTitle);
-      // Code, highlighted, read from the POC's files.
+      // Code, highlighted, read from the POC's files: blocks titled with a file name, or `file — region`.
       const titles = await page.locator('.expressive-code figcaption .title').allTextContents();
       expect(
-        titles.some((t) => /\.\w+/.test(t)),
+        titles.some((t) => set.pocSourceFiles.some((f) => t === f || t.startsWith(`${f} — `))),
         titles.join(', '),
       ).toBe(true);
       // The latest results: a chart (inline SVG, accessible) beside its table, and the machine.
       const chart = page.locator('.sdl-results svg.sdl-chart[role="img"]').first();
       await expect(chart.isVisible()).resolves.toBe(true);
       expect(await chart.locator(':scope > title').textContent()).toBeTruthy();
+      // Something is drawn: bars, or a line with its markers (an axis-only chart would pass the above).
+      expect(await chart.locator('.sdl-bar, .sdl-line').count()).toBeGreaterThan(0);
       expect(await page.locator('.sdl-results table.sdl-table').count()).toBeGreaterThan(0);
       await expect(page.locator('.sdl-machine').textContent()).resolves.toMatch(
         /CPU.*Cores.*Node\.js.*Commit/s,

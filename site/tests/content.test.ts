@@ -4,7 +4,7 @@ import { REPO_ROOT } from '../../src/paths.ts';
 import { chartFromTable, niceScale, renderChart, wrapLabel } from '../../src/site/charts.ts';
 import { loadContentDocs } from '../../src/site/content.ts';
 import { ContentMetaSchema } from '../../src/site/contentSchema.ts';
-import { formatNumber } from '../../src/site/html.ts';
+import { decodeHtml, escapeHtml, formatNumber } from '../../src/site/html.ts';
 import { linkFor, loadSiteModel } from '../../src/site/model.ts';
 
 const valid = {
@@ -97,11 +97,21 @@ describe('charts', () => {
   });
 });
 
+describe('html', () => {
+  it('decodes exactly what it escapes', () => {
+    const text = `a < b && c > "d" 'e' &lt; &amp;amp;`;
+    expect(escapeHtml(text)).toBe(
+      'a &lt; b &amp;&amp; c &gt; &quot;d&quot; &#39;e&#39; &amp;lt; &amp;amp;amp;',
+    );
+    expect(decodeHtml(escapeHtml(text))).toBe(text);
+  });
+});
+
 describe('site model', () => {
   it('maps repository paths to pages', async () => {
     const model = await loadSiteModel(REPO_ROOT);
     const poc = model.pocs[0];
-    if (!poc) return;
+    if (!poc) throw new Error('the site tests need at least one POC in pocs/');
     expect(linkFor(model, poc.relDir)).toBe(`/pocs/${poc.meta.slug}/`);
     expect(linkFor(model, `${poc.relDir}/README.md`)).toBe(`/pocs/${poc.meta.slug}/`);
     expect(linkFor(model, `${poc.relDir}/demo.ts`)).toBe(`/pocs/${poc.meta.slug}/#source-code`);

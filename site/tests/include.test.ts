@@ -2,11 +2,12 @@
  * The include resolver, on temporary files: a missing or unbalanced region marker must stop the build
  * with a message that names the file and the region.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultFile } from '../../src/results/schema.ts';
+import { generateSite } from '../../src/site/generate.ts';
 import { expandMarkdown, type IncludeContext, parseAttributes } from '../../src/site/includes.ts';
 import { extractRegion, IncludeError, parseRegions, stripMarkers } from '../../src/site/regions.ts';
 
@@ -179,6 +180,13 @@ describe('expandMarkdown', () => {
     expect(out).toContain('```lua title="pocs/databases/demo-pool/script.lua — count"');
   });
 
+  it('takes the language from the file when the block names none', async () => {
+    const out = await expandMarkdown('```include="pocs/databases/demo-pool/config.yaml#limits"\n```', ctx());
+    expect(out).toBe(
+      '```yaml title="pocs/databases/demo-pool/config.yaml — limits"\nlimits:\n  rps: 10\n```',
+    );
+  });
+
   it('fails the build on a missing region, naming markdown file, source file and region', async () => {
     const md = '```ts include="pocs/databases/demo-pool/Pool.ts#release"\n```';
     await expect(expandMarkdown(md, ctx())).rejects.toThrow(
@@ -274,6 +282,14 @@ describe('expandMarkdown', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it('resolves every link against its markdown file, dot-names included', async () => {
+    const out = await expandMarkdown(
+      'This [POC](.) and [its folder](./), [a hidden file](.notes.md).',
+      ctx('pocs/databases/demo-pool/README.md'),
+    );
+    expect(out).toBe('This [POC](/pocs/demo-pool/) and [its folder](/pocs/demo-pool/), a hidden file.');
+  });
+
   it('parses directive attributes', () => {
     expect(parseAttributes(' poc="71" table=sweep chart=\'false\' figures')).toEqual({
       poc: '71',
@@ -281,5 +297,76 @@ describe('expandMarkdown', () => {
       chart: 'false',
       figures: true,
     });
+  });
+});
+
+describe('generateSite over a small repository', () => {
+  const README = `---
+id: 7
+slug: demo-pool
+title: Demo pool
+summary: A pool that lends connections, to test the site.
+category: databases
+expectedRunSeconds: 1
+---
+
+# Demo pool
+
+See [the code](Pool.ts).
+`;
+  let repo: string;
+  const pocDir = () => path.join(repo, 'pocs/databases/demo-pool');
+  const generate = () => generateSite({ root: repo, siteDir: path.join(repo, 'site') });
+  const page = () => readFile(path.join(repo, 'site/src/content/docs/pocs/demo-pool.md'), 'utf8');
+
+  beforeAll(async () => {
+    repo = await mkdtemp(path.join(tmpdir(), 'sdlab-generate-'));
+    await mkdir(pocDir(), { recursive: true });
+    await mkdir(path.join(repo, 'results'));
+    await writeFile(path.join(pocDir(), 'README.md'), README);
+    await writeFile(path.join(pocDir(), 'Pool.ts'), POOL_TS);
+  });
+
+  afterAll(async () => {
+    await rm(repo, { recursive: true, force: true });
+  });
+
+  it('shows a source file as its top-level regions, then the whole file folded', async () => {
+    const report = await generate();
+    expect(report.pages).toContain('pocs/demo-pool.md');
+    const md = await page();
+    expect(md).toContain('```ts title="Pool.ts — acquire"\nasync acquire() {');
+    expect(md).not.toContain('title="Pool.ts — inner"');
+    expect(md).toMatch(/<summary>Whole file: Pool\.ts \(\d+ lines\)<\/summary>/);
+    expect(md).not.toContain('#region');
+    expect(md).toContain('[the code](/pocs/demo-pool/#source-code)');
+    expect(md).toContain('Not measured yet');
+  });
+
+  it('shows the latest result, and fails on a result file that is not valid', async () => {
+    const file = path.join(repo, 'results/7-demo-pool.json');
+    await writeFile(file, JSON.stringify(RESULT));
+    try {
+      await generate();
+      expect(await page()).toContain('<caption>Sweep</caption>');
+      await writeFile(file, JSON.stringify({ ...RESULT, machine: undefined }));
+      await expect(generate()).rejects.toThrow(
+        /results\/7-demo-pool\.json is not a valid result file: field "machine"/,
+      );
+    } finally {
+      await rm(file);
+    }
+  });
+
+  it('fails on an unbalanced marker in any source file the POC page shows', async () => {
+    const file = path.join(pocDir(), 'Unclosed.ts');
+    await writeFile(file, 'const a = 1;\n// #region open\n');
+    try {
+      await expect(generate()).rejects.toThrow(
+        /pocs\/databases\/demo-pool\/Unclosed\.ts:2: region "open" is never closed/,
+      );
+    } finally {
+      await rm(file);
+    }
   });
 });

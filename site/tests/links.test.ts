@@ -6,9 +6,8 @@ import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../src/paths.ts';
-
-const DIST = path.join(REPO_ROOT, 'site', 'dist');
+import { SITE_DIST as DIST } from '../../src/site/build.ts';
+import { decodeHtml as decode } from '../../src/site/html.ts';
 
 interface HtmlPage {
   /** URL path, e.g. /pocs/x/ */
@@ -18,15 +17,6 @@ interface HtmlPage {
 }
 
 let pages: HtmlPage[] = [];
-
-function decode(value: string): string {
-  return value
-    .replaceAll('&amp;', '&')
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>');
-}
 
 function urlOf(file: string): string {
   const rel = path.relative(DIST, file).split(path.sep).join('/');

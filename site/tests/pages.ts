@@ -8,6 +8,8 @@ export interface PageSet {
   /** A POC that has a result file with a charted table. */
   poc: string;
   pocTitle: string;
+  /** The POC's implementation files (relative to its folder), whose code its page shows. */
+  pocSourceFiles: string[];
   article: string | null;
   problem: string | null;
   progress: string;
@@ -25,6 +27,7 @@ export async function pageSet(): Promise<PageSet> {
     category: href.category(poc.meta.category),
     poc: href.poc(poc),
     pocTitle: poc.meta.title,
+    pocSourceFiles: poc.sourceFiles,
     article: article ? href.doc(article) : null,
     problem: problem ? href.doc(problem) : null,
     progress: href.progress,

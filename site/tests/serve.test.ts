@@ -25,9 +25,18 @@ describe('serveSite', () => {
   });
 
   it('never serves files outside site/dist', async () => {
-    for (const p of ['/..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/../../package.json']) {
+    // The client normalises literal and %2e%2e segments away; encoded slashes reach the server as
+    // they are, and two levels up from site/dist is the repository's own package.json.
+    for (const p of [
+      '/..%2fpackage.json',
+      '/%2e%2e/%2e%2e/package.json',
+      '/../../package.json',
+      '/..%2f..%2fpackage.json',
+      '/%2e%2e%2f%2e%2e%2fpackage.json',
+    ]) {
       const res = await fetch(new URL(p, base));
-      expect(res.status).toBe(404);
+      expect(res.status, p).toBe(404);
+      expect(await res.text(), p).not.toContain('"system-design-lab"');
     }
   });
 

@@ -23,6 +23,9 @@ export interface BuildReport {
   warnings: string[];
 }
 
+/** Where `astro build` writes the site, and what `npm start` serves. */
+export const SITE_DIST = path.join(SITE_DIR, 'dist');
+
 /** Written into site/dist when a build succeeds: its mtime is what "is the site up to date?" compares. */
 export const BUILD_STAMP = '.sdlab-build.json';
 
@@ -30,8 +33,11 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/** The Astro CLI, run with `nodeBinary()` (by the build here and by `npm run site:dev`). */
+export const ASTRO_CLI = path.join(REPO_ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
+
 /** Astro 7 needs Node >= 22: use the running Node when it is new enough, else the project's own. */
-function nodeBinary(): string {
+export function nodeBinary(): string {
   const major = Number(process.versions.node.split('.')[0]);
   const local = path.join(REPO_ROOT, 'node_modules', '.bin', 'node');
   return major >= 22 || !existsSync(local) ? process.execPath : local;
@@ -74,10 +80,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildReport
     throw new Error(`site build failed: ${oneLine((error as Error).message)}`);
   }
 
-  const astro = path.join(REPO_ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
   const tail: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(nodeBinary(), [astro, 'build'], {
+    const child = spawn(nodeBinary(), [ASTRO_CLI, 'build'], {
       cwd: SITE_DIR,
       env: buildEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,11 +103,10 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildReport
     const errorLine = clean.find((l) => /\[ERROR\]|error/i.test(l)) ?? clean.at(-1) ?? 'no output';
     throw new Error(`site build failed: astro build exited with code ${code}: ${oneLine(errorLine)}`);
   }
-  const dist = path.join(SITE_DIR, 'dist');
-  const pages = await countPages(dist);
+  const pages = await countPages(SITE_DIST);
   const durationMs = Math.round(performance.now() - started);
   await writeFile(
-    path.join(dist, BUILD_STAMP),
+    path.join(SITE_DIST, BUILD_STAMP),
     `${JSON.stringify({ builtAt: new Date().toISOString(), pages, durationMs })}\n`,
   );
   return { pages, durationMs, warnings };

@@ -60,6 +60,18 @@ function seriesClass(i: number): string {
   return `sdl-s${i % SERIES_COUNT}`;
 }
 
+function markerKind(i: number): (typeof MARKERS)[number] {
+  return MARKERS[i % MARKERS.length] ?? 'circle';
+}
+
+/** The opening of every chart: an accessible image named by its <title> and described by its <desc>. */
+function svgOpen(id: string, height: number, title: string, desc: string): string {
+  return (
+    `<svg class="sdl-chart" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">` +
+    `<title id="${id}-title">${escapeHtml(title)}</title><desc id="${id}-desc">${escapeHtml(desc)}</desc>`
+  );
+}
+
 function marker(kind: (typeof MARKERS)[number], x: number, y: number, cls: string, tip: string): string {
   const t = `<title>${escapeHtml(tip)}</title>`;
   const r = 4.5;
@@ -146,14 +158,10 @@ export function renderChart(spec: ChartSpec): string {
   const scale = niceScale(Math.min(0, ...values), Math.max(0, ...values));
   const y = (v: number) => top + plotH - ((v - scale.min) / (scale.max - scale.min)) * plotH;
 
-  const out: string[] = [];
-  const titleId = `${spec.id}-title`;
-  const descId = `${spec.id}-desc`;
-  out.push(
-    `<svg class="sdl-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${titleId} ${descId}" xmlns="http://www.w3.org/2000/svg">`,
-    `<title id="${titleId}">${escapeHtml(spec.title)}</title>`,
-    `<desc id="${descId}">${escapeHtml(describe(spec))}</desc>`,
-  );
+  const out = [svgOpen(spec.id, H, spec.title, describe(spec))];
+  /** The tooltip of one value: its x label, its series when there are several, the value. */
+  const tip = (s: ChartSeries, i: number, v: number) =>
+    `${spec.categories[i]}${spec.series.length > 1 ? ` · ${s.label}` : ''}: ${formatNumber(v)}`;
   // Grid and y axis.
   for (const t of tickValues(scale)) {
     const ty = y(t);
@@ -218,9 +226,8 @@ export function renderChart(spec: ChartSpec): string {
         const x = left + band * i + (band - groupW) / 2 + barW * si;
         const yv = y(v);
         const h = Math.abs(zero - yv);
-        const tip = `${spec.categories[i]}${spec.series.length > 1 ? ` · ${s.label}` : ''}: ${formatNumber(v)}`;
         out.push(
-          `<rect class="${seriesClass(si)} sdl-bar" x="${f(x + 1)}" y="${f(Math.min(yv, zero))}" width="${f(Math.max(1, barW - 2))}" height="${f(Math.max(h, 0.5))}"><title>${escapeHtml(tip)}</title></rect>`,
+          `<rect class="${seriesClass(si)} sdl-bar" x="${f(x + 1)}" y="${f(Math.min(yv, zero))}" width="${f(Math.max(1, barW - 2))}" height="${f(Math.max(h, 0.5))}"><title>${escapeHtml(tip(s, i, v))}</title></rect>`,
         );
         if (labels) {
           out.push(
@@ -238,8 +245,7 @@ export function renderChart(spec: ChartSpec): string {
         const x = xPos(i);
         const yv = y(v);
         pts.push(`${pts.length ? 'L' : 'M'}${f(x)} ${f(yv)}`);
-        const tip = `${spec.categories[i]}${spec.series.length > 1 ? ` · ${s.label}` : ''}: ${formatNumber(v)}`;
-        marks.push(marker(MARKERS[si % MARKERS.length] ?? 'circle', x, yv, seriesClass(si), tip));
+        marks.push(marker(markerKind(si), x, yv, seriesClass(si), tip(s, i, v)));
       });
       out.push(`<path class="${seriesClass(si)} sdl-line" d="${pts.join('')}"/>`, ...marks);
     });
@@ -252,7 +258,7 @@ export function renderChart(spec: ChartSpec): string {
       const cls = seriesClass(si);
       if (spec.type === 'line') {
         out.push(`<line class="${cls} sdl-line" x1="${f(lx)}" x2="${f(lx + 22)}" y1="16" y2="16"/>`);
-        out.push(marker(MARKERS[si % MARKERS.length] ?? 'circle', lx + 11, 16, cls, s.label));
+        out.push(marker(markerKind(si), lx + 11, 16, cls, s.label));
       } else {
         out.push(`<rect class="${cls} sdl-bar" x="${f(lx + 4)}" y="9" width="14" height="14"/>`);
       }
@@ -264,12 +270,6 @@ export function renderChart(spec: ChartSpec): string {
   return out.join('');
 }
 
-function columnLabel(table: ResultTable, key: string): string {
-  const col = table.columns.find((c) => c.key === key);
-  if (!col) return key;
-  return col.unit ? `${col.label} (${col.unit})` : col.label;
-}
-
 /**
  * The chart a result table asks for (`table.chart`), or '' when it has none. Series with different
  * units (say ops/s and ms) are never drawn against one axis: each unit gets its own panel.
@@ -278,35 +278,42 @@ function columnLabel(table: ResultTable, key: string): string {
 export function chartFromTable(table: ResultTable, id: string): string {
   const chart = table.chart;
   if (!chart) return '';
-  const keys = new Set(table.columns.map((c) => c.key));
-  for (const key of [chart.x, ...chart.y]) {
-    if (!keys.has(key)) {
-      throw new Error(
-        `result table "${table.id}": chart column "${key}" is not one of its columns (${[...keys].join(', ')})`,
-      );
-    }
-  }
+  const columns = new Map(table.columns.map((c) => [c.key, c]));
+  const column = (key: string) => {
+    const col = columns.get(key);
+    if (col) return col;
+    throw new Error(
+      `result table "${table.id}": chart column "${key}" is not one of its columns (${[...columns.keys()].join(', ')})`,
+    );
+  };
+  for (const key of [chart.x, ...chart.y]) column(key);
+  const columnLabel = (key: string) => {
+    const col = column(key);
+    return col.unit ? `${col.label} (${col.unit})` : col.label;
+  };
   const xs = table.rows.map((r) => r[chart.x]);
   const numericX = chart.type === 'line' && xs.length > 0 && xs.every((v) => typeof v === 'number');
   const nums = numericX ? (xs as number[]) : [];
   const xLog = numericX && Math.min(...nums) > 0 && Math.max(...nums) / Math.min(...nums) >= 16;
-  const unitOf = (key: string) => table.columns.find((c) => c.key === key)?.unit ?? '';
   const groups = new Map<string, string[]>();
-  for (const key of chart.y) groups.set(unitOf(key), [...(groups.get(unitOf(key)) ?? []), key]);
+  for (const key of chart.y) {
+    const unit = column(key).unit ?? '';
+    groups.set(unit, [...(groups.get(unit) ?? []), key]);
+  }
   const title = chart.title ?? table.title;
   let panel = 0;
   return [...groups.entries()]
     .map(([unit, ys]) => {
-      const yLabel = ys.length === 1 ? columnLabel(table, ys[0] ?? '') : unit || 'value';
+      const yLabel = ys.length === 1 ? columnLabel(ys[0] ?? '') : unit || 'value';
       const series = ys.map((key) => ({
-        label: table.columns.find((c) => c.key === key)?.label ?? key,
+        label: column(key).label,
         values: table.rows.map((r) => (typeof r[key] === 'number' ? (r[key] as number) : null)),
       }));
       return renderChart({
         id: groups.size > 1 ? `${id}-${++panel}` : id,
         type: chart.type,
         title: groups.size > 1 ? `${title}: ${series.map((s) => s.label).join(', ')}` : title,
-        xLabel: `${columnLabel(table, chart.x)}${xLog ? ' (log scale)' : ''}`,
+        xLabel: `${columnLabel(chart.x)}${xLog ? ' (log scale)' : ''}`,
         yLabel,
         categories: xs.map((v) => (typeof v === 'number' ? formatNumber(v) : String(v ?? ''))),
         xValues: numericX ? nums : null,
@@ -333,15 +340,10 @@ export function renderProgressChart(rows: ProgressRow[], kinds: string[], id: st
   const right = 96;
   const plotW = W - left - right;
   const H = top + rows.length * rowH + 8;
-  const out: string[] = [];
   const desc = rows
     .map((r) => `${r.label}: ${r.bars.map((b, i) => `${kinds[i]} ${b.built} of ${b.target}`).join(', ')}`)
     .join('; ');
-  out.push(
-    `<svg class="sdl-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">`,
-    `<title id="${id}-title">${escapeHtml(title)}</title>`,
-    `<desc id="${id}-desc">${escapeHtml(`Built against the target, per category. ${desc}.`)}</desc>`,
-  );
+  const out = [svgOpen(id, H, title, `Built against the target, per category. ${desc}.`)];
   let lx = left;
   kinds.forEach((k, i) => {
     out.push(

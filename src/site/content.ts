@@ -4,7 +4,7 @@ import { parseFrontmatter } from '../catalog/frontmatter.ts';
 import { SLUG } from '../catalog/schema.ts';
 import { type ContentDoc, type ContentKind, ContentMetaSchema } from './contentSchema.ts';
 
-export const CONTENT_DIRS: Record<ContentKind, string> = {
+const CONTENT_DIRS: Record<ContentKind, string> = {
   article: 'content/articles',
   problem: 'content/problems',
 };

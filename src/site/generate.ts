@@ -13,15 +13,16 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { CATEGORIES } from '../catalog/categories.ts';
+import { CATEGORIES, categoryTitle } from '../catalog/categories.ts';
 import type { Poc } from '../catalog/load.ts';
 import { REPO_ROOT } from '../paths.ts';
+import { resultFileName } from '../results/resultFile.ts';
 import type { KindProgress } from '../roadmap/progress.ts';
 import type { RoadmapItem } from '../roadmap/schema.ts';
 import { renderProgressChart } from './charts.ts';
 import type { ContentDoc } from './contentSchema.ts';
-import { escapeHtml } from './html.ts';
-import { expandMarkdown, languageOf } from './includes.ts';
+import { dataTable, escapeHtml, scrollBox } from './html.ts';
+import { codeFence, expandMarkdown, languageOf } from './includes.ts';
 import {
   href,
   inCategory,
@@ -31,8 +32,8 @@ import {
   relatedOfPoc,
   type SiteModel,
 } from './model.ts';
-import { extractRegion, parseRegions, stripMarkers } from './regions.ts';
-import { formatDate, renderFullResult } from './resultsHtml.ts';
+import { markedSource } from './regions.ts';
+import { formatDay, renderFullResult } from './resultsHtml.ts';
 
 export const SITE_DIR = path.join(REPO_ROOT, 'site');
 /** Whole files up to this many lines are shown open; longer ones are folded. */
@@ -81,7 +82,10 @@ function kindLine(name: string, k: KindProgress): string {
   return `<li><span class="sdl-kind">${escapeHtml(name)}</span> <span class="sdl-count">${k.built} of ${k.target}</span>${bar(k.built, k.target)}</li>`;
 }
 
-function coverage(p: { pocs: KindProgress; articles: KindProgress; problems: KindProgress }): string {
+/** Progress of the three kinds, for a category or in total. */
+type Coverage = { pocs: KindProgress; articles: KindProgress; problems: KindProgress };
+
+function coverage(p: Coverage): string {
   const lines = [kindLine('POCs', p.pocs), kindLine('Articles', p.articles)];
   // A category whose plans set no problem pages (and has none) does not show an empty "0 of 0".
   if (p.problems.target > 0 || p.problems.built > 0) lines.push(kindLine('Problems', p.problems));
@@ -92,7 +96,7 @@ function pocCard(model: SiteModel, p: Poc): string {
   const result = model.results.get(p.meta.id);
   const facts = [
     p.meta.services.length ? `services: ${p.meta.services.join(', ')}` : 'no services',
-    result ? `measured ${formatDate(result.result.date).slice(0, 10)}` : 'not measured yet',
+    result ? `measured ${formatDay(result.result.date)}` : 'not measured yet',
   ];
   return (
     `<li class="sdl-card"><a class="sdl-card-title" href="${href.poc(p)}">${escapeHtml(pocLabel(p))}</a>` +
@@ -113,6 +117,7 @@ function cards(items: string[], empty: string): string {
     : `<p class="sdl-empty">${escapeHtml(empty)}</p>`;
 }
 
+/** How each kind of thing is headed in lists. */
 const KIND_NAMES: Record<RoadmapItem['kind'], string> = {
   poc: 'POCs',
   article: 'Articles',
@@ -140,19 +145,18 @@ function missingList(items: RoadmapItem[], open = false): string {
 function relatedSection(rel: { pocs: Poc[]; articles: ContentDoc[]; problems: ContentDoc[] }): string {
   const group = (title: string, items: string[]) =>
     items.length ? `<div><p class="sdl-related-title">${title}</p><ul>${items.join('')}</ul></div>` : '';
+  const docs = (kind: ContentDoc['kind'], list: ContentDoc[]) =>
+    group(
+      KIND_NAMES[kind],
+      list.map((d) => `<li>${link(href.doc(d), d.meta.title)}</li>`),
+    );
   const html = [
     group(
-      'POCs',
+      KIND_NAMES.poc,
       rel.pocs.map((p) => `<li>${link(href.poc(p), pocLabel(p))} — ${escapeHtml(p.meta.summary)}</li>`),
     ),
-    group(
-      'Articles',
-      rel.articles.map((d) => `<li>${link(href.doc(d), d.meta.title)}</li>`),
-    ),
-    group(
-      'Problems at scale',
-      rel.problems.map((d) => `<li>${link(href.doc(d), d.meta.title)}</li>`),
-    ),
+    docs('article', rel.articles),
+    docs('problem', rel.problems),
   ].join('');
   return html ? `<div class="sdl-related">${html}</div>` : '<p class="sdl-empty">Nothing related yet.</p>';
 }
@@ -178,21 +182,17 @@ function foldedFile(summary: string, code: string): string {
 
 async function codeBlocks(model: SiteModel, poc: Poc, file: string, folded: boolean): Promise<string> {
   const rel = `${poc.relDir}/${file}`;
-  const source = await readFile(path.join(model.root, rel), 'utf8');
   const lang = languageOf(file);
   // Validates every marker of the file: an unbalanced one stops the build here.
-  const regions = parseRegions(rel, source).filter((r) => r.depth === 0);
-  const fence = (title: string, code: string) => {
-    const ticks = '`'.repeat(Math.max(3, ...[...code.matchAll(/`+/g)].map((m) => m[0].length + 1)));
-    return `${ticks}${lang} title=${JSON.stringify(title)}\n${code.replace(/\n$/, '')}\n${ticks}`;
-  };
-  const whole = stripMarkers(rel, source);
+  const marked = markedSource(rel, await readFile(path.join(model.root, rel), 'utf8'));
+  const regions = marked.regions.filter((r) => r.depth === 0);
+  const whole = marked.whole();
   const lines = whole.split('\n').length - 1;
   if (!folded && regions.length > 0) {
-    const blocks = regions.map((r) => fence(`${file} — ${r.name}`, extractRegion(rel, source, r.name)));
+    const blocks = regions.map((r) => codeFence(lang, `${file} — ${r.name}`, marked.region(r.name)));
     return [...blocks, foldedFile(`Whole file: ${file} (${lines} lines)`, whole)].join('\n\n');
   }
-  if (!folded && lines <= SMALL_FILE_LINES) return fence(file, whole);
+  if (!folded && lines <= SMALL_FILE_LINES) return codeFence(lang, file, whole);
   return foldedFile(`${file} (${lines} lines)`, whole);
 }
 
@@ -223,17 +223,16 @@ async function pocPage(model: SiteModel, poc: Poc): Promise<Page> {
   const ctx = includeContext(model, `${poc.relDir}/README.md`);
   const readme = await expandMarkdown(withoutH1(poc.body), ctx);
   const result = model.results.get(m.id);
-  const category = CATEGORIES.find((c) => c.id === m.category)!;
   const meta = [
     `<span class="sdl-badge">POC #${m.id}</span>`,
-    link(href.category(m.category), category.title),
+    link(href.category(m.category), categoryTitle(m.category)),
     m.services.length ? `services: ${escapeHtml(m.services.join(', '))}` : 'no services needed',
     `runs in about ${m.expectedRunSeconds} s`,
     m.failure ? '<span class="sdl-badge sdl-badge-failure">failure scenario</span>' : '',
   ].filter(Boolean);
   const results = result
     ? `${renderFullResult(result.result)}\n\nRaw data: <code>${escapeHtml(result.file)}</code>, written by <code>npm run sdlab -- run ${escapeHtml(m.slug)}</code>.`
-    : `<p class="sdl-empty">Not measured yet. Run <code>npm run sdlab -- run ${escapeHtml(m.slug)}</code> to write <code>results/${m.id}-${escapeHtml(m.slug)}.json</code>.</p>`;
+    : `<p class="sdl-empty">Not measured yet. Run <code>npm run sdlab -- run ${escapeHtml(m.slug)}</code> to write <code>results/${escapeHtml(resultFileName(m))}</code>.</p>`;
   const body = [
     `<p class="sdl-meta">${meta.join(' · ')}</p>`,
     `**Run it:**\n\n\`\`\`sh\nnpm run sdlab -- run ${m.slug}\n\`\`\``,
@@ -255,7 +254,6 @@ async function pocPage(model: SiteModel, poc: Poc): Promise<Page> {
 async function docPage(model: SiteModel, doc: ContentDoc): Promise<Page> {
   const ctx = includeContext(model, doc.file);
   const body = await expandMarkdown(withoutH1(doc.body), ctx);
-  const category = CATEGORIES.find((c) => c.id === doc.meta.category)!;
   const kindName = doc.kind === 'article' ? 'Article' : 'Problem at scale';
   const sources = doc.meta.sources
     .map(
@@ -267,7 +265,7 @@ async function docPage(model: SiteModel, doc: ContentDoc): Promise<Page> {
     path: `${doc.kind}s/${doc.slug}.md`,
     frontmatter: { title: doc.meta.title, description: doc.meta.description },
     body: [
-      `<p class="sdl-meta"><span class="sdl-badge">${kindName}</span> · ${link(href.category(doc.meta.category), category.title)}</p>`,
+      `<p class="sdl-meta"><span class="sdl-badge">${kindName}</span> · ${link(href.category(doc.meta.category), categoryTitle(doc.meta.category))}</p>`,
       body,
       '## Sources',
       `<ul class="sdl-sources">${sources}</ul>`,
@@ -277,8 +275,10 @@ async function docPage(model: SiteModel, doc: ContentDoc): Promise<Page> {
   };
 }
 
-function categoryPage(model: SiteModel, id: (typeof CATEGORIES)[number]['id']): Page {
-  const c = inCategory(model, id);
+type CategoryContents = ReturnType<typeof inCategory>;
+
+function categoryPage(model: SiteModel, c: CategoryContents): Page {
+  const id = c.category.id;
   return {
     path: `categories/${id}.md`,
     frontmatter: { title: c.category.title, description: `${c.category.title}: ${c.category.blurb}` },
@@ -302,15 +302,13 @@ function categoryPage(model: SiteModel, id: (typeof CATEGORIES)[number]['id']): 
   };
 }
 
-function homePage(model: SiteModel): Page {
+function homePage(model: SiteModel, categories: CategoryContents[]): Page {
   const t = model.progress.totals;
-  const categoryCards = CATEGORIES.map((cat) => {
-    const c = inCategory(model, cat.id);
-    return (
+  const categoryCards = categories.map(
+    ({ category: cat, progress }) =>
       `<li class="sdl-card"><a class="sdl-card-title" href="${href.category(cat.id)}">${escapeHtml(cat.title)}</a>` +
-      `<p>${escapeHtml(cat.blurb)}</p>${coverage(c.progress)}</li>`
-    );
-  });
+      `<p>${escapeHtml(cat.blurb)}</p>${coverage(progress)}</li>`,
+  );
   return {
     path: 'index.md',
     frontmatter: {
@@ -345,17 +343,20 @@ function homePage(model: SiteModel): Page {
 }
 
 function catalogPage(model: SiteModel): Page {
-  const rows = model.pocs
-    .map((p) => {
-      const r = model.results.get(p.meta.id);
-      return (
-        `<tr><td class="sdl-num">${p.meta.id}</td><td>${link(href.poc(p), p.meta.title)}</td>` +
-        `<td>${link(href.category(p.meta.category), CATEGORIES.find((c) => c.id === p.meta.category)?.title ?? p.meta.category)}</td>` +
-        `<td>${escapeHtml(p.meta.services.join(', ') || '—')}</td><td>${r ? escapeHtml(formatDate(r.result.date).slice(0, 10)) : 'not yet'}</td></tr>`
-      );
-    })
-    .join('');
-  const table = `<div class="sdl-scroll" role="region" tabindex="0" aria-label="All POCs"><table class="sdl-table"><caption>All POCs</caption><thead><tr><th scope="col">#</th><th scope="col">POC</th><th scope="col">Category</th><th scope="col">Services</th><th scope="col">Measured</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  const rows = model.pocs.map((p) => {
+    const r = model.results.get(p.meta.id);
+    return (
+      `<tr><td class="sdl-num">${p.meta.id}</td><td>${link(href.poc(p), p.meta.title)}</td>` +
+      `<td>${link(href.category(p.meta.category), categoryTitle(p.meta.category))}</td>` +
+      `<td>${escapeHtml(p.meta.services.join(', ') || '—')}</td><td>${r ? escapeHtml(formatDay(r.result.date)) : 'not yet'}</td></tr>`
+    );
+  });
+  const table = dataTable({
+    label: 'All POCs',
+    caption: 'All POCs',
+    head: ['#', 'POC', 'Category', 'Services', 'Measured'],
+    rows,
+  });
   return {
     path: 'pocs/index.md',
     frontmatter: {
@@ -403,14 +404,17 @@ function progressPage(model: SiteModel): Page {
     'POCs, articles and problems built against the roadmap targets, per category',
   );
   const cell = (k: KindProgress) => `<td class="sdl-num">${k.built} / ${k.planned} / ${k.target}</td>`;
-  const rows = p.categories
-    .map(
-      (c) =>
-        `<tr><th scope="row">${link(href.category(c.category), c.title)}</th>${cell(c.pocs)}${cell(c.articles)}${cell(c.problems)}<td class="sdl-num">${c.pocs.percent}%</td></tr>`,
-    )
-    .join('');
-  const total = `<tr class="sdl-total"><th scope="row">All</th>${cell(p.totals.pocs)}${cell(p.totals.articles)}${cell(p.totals.problems)}<td class="sdl-num">${p.totals.pocs.percent}%</td></tr>`;
-  const table = `<div class="sdl-scroll" role="region" tabindex="0" aria-label="Coverage per category"><table class="sdl-table"><caption>Built / named in the plans / target</caption><thead><tr><th scope="col">Category</th><th scope="col">POCs</th><th scope="col">Articles</th><th scope="col">Problems</th><th scope="col">POCs, % of target</th></tr></thead><tbody>${rows}${total}</tbody></table></div>`;
+  const row = (head: string, k: Coverage, cls = '') =>
+    `<tr${cls}><th scope="row">${head}</th>${cell(k.pocs)}${cell(k.articles)}${cell(k.problems)}<td class="sdl-num">${k.pocs.percent}%</td></tr>`;
+  const table = dataTable({
+    label: 'Coverage per category',
+    caption: 'Built / named in the plans / target',
+    head: ['Category', 'POCs', 'Articles', 'Problems', 'POCs, % of target'],
+    rows: [
+      ...p.categories.map((c) => row(link(href.category(c.category), c.title), c)),
+      row('All', p.totals, ' class="sdl-total"'),
+    ],
+  });
   const missing = p.categories
     .filter((c) => c.missing.length)
     .map((c) => `### ${c.title}\n\n${missingList(c.missing)}`)
@@ -425,7 +429,7 @@ function progressPage(model: SiteModel): Page {
     },
     body: [
       'Coverage is computed at build time from what is in the repository (POC folders, <code>content/</code>) against the roadmap in <code>roadmap/*.yaml</code>; nothing here is edited by hand.',
-      `<figure class="sdl-result">${chart ? `<div class="sdl-chart-wrap" role="region" tabindex="0" aria-label="Progress chart">${chart}</div>` : ''}</figure>`,
+      `<figure class="sdl-result">${chart ? scrollBox('Progress chart', chart, 'sdl-chart-wrap') : ''}</figure>`,
       table,
       `## Not built yet\n\n${p.totals.missing} items the plans list have nothing built for them yet.`,
       missing || '<p class="sdl-empty">Nothing is missing.</p>',
@@ -452,7 +456,7 @@ function notFoundPage(): Page {
   };
 }
 
-function sidebar(model: SiteModel): SidebarItem[] {
+function sidebar(categories: CategoryContents[]): SidebarItem[] {
   const start: SidebarItem = {
     label: 'Start here',
     items: [
@@ -463,31 +467,27 @@ function sidebar(model: SiteModel): SidebarItem[] {
       { label: 'Problems at scale', link: href.problems },
     ],
   };
-  const groups = CATEGORIES.map((cat): SidebarItem => {
-    const c = inCategory(model, cat.id);
-    return {
-      label: cat.title,
+  const doc = (variant: string) => (d: ContentDoc) => ({
+    label: d.meta.title,
+    link: href.doc(d),
+    badge: { text: d.kind, variant },
+  });
+  const groups = categories.map(
+    (c): SidebarItem => ({
+      label: c.category.title,
       collapsed: true,
       items: [
-        { label: 'Overview', link: href.category(cat.id) },
+        { label: 'Overview', link: href.category(c.category.id) },
         ...c.pocs.map((p) => ({
           label: p.meta.title,
           link: href.poc(p),
           badge: { text: `#${p.meta.id}`, variant: 'default' },
         })),
-        ...c.articles.map((d) => ({
-          label: d.meta.title,
-          link: href.doc(d),
-          badge: { text: 'article', variant: 'note' },
-        })),
-        ...c.problems.map((d) => ({
-          label: d.meta.title,
-          link: href.doc(d),
-          badge: { text: 'problem', variant: 'caution' },
-        })),
+        ...c.articles.map(doc('note')),
+        ...c.problems.map(doc('caution')),
       ],
-    };
-  });
+    }),
+  );
   return [start, ...groups];
 }
 
@@ -503,9 +503,15 @@ export async function generateSite(options: GenerateOptions = {}): Promise<Gener
   const root = options.root ?? REPO_ROOT;
   const siteDir = options.siteDir ?? SITE_DIR;
   const model = await loadSiteModel(root);
-  const pages: Page[] = [homePage(model), progressPage(model), catalogPage(model), notFoundPage()];
+  const categories = CATEGORIES.map((c) => inCategory(model, c.id));
+  const pages: Page[] = [
+    homePage(model, categories),
+    progressPage(model),
+    catalogPage(model),
+    notFoundPage(),
+  ];
   pages.push(docIndexPage(model, 'article'), docIndexPage(model, 'problem'));
-  for (const cat of CATEGORIES) pages.push(categoryPage(model, cat.id));
+  for (const c of categories) pages.push(categoryPage(model, c));
   for (const poc of model.pocs) pages.push(await pocPage(model, poc));
   for (const doc of [...model.articles, ...model.problems]) pages.push(await docPage(model, doc));
 
@@ -515,7 +521,10 @@ export async function generateSite(options: GenerateOptions = {}): Promise<Gener
   await mkdir(docsDir, { recursive: true });
   await mkdir(generatedDir, { recursive: true });
   for (const page of pages) await writePage(docsDir, page);
-  await writeFile(path.join(generatedDir, 'sidebar.json'), `${JSON.stringify(sidebar(model), null, 2)}\n`);
+  await writeFile(
+    path.join(generatedDir, 'sidebar.json'),
+    `${JSON.stringify(sidebar(categories), null, 2)}\n`,
+  );
   return { pages: pages.map((p) => p.path), warnings: [...new Set(model.warnings)] };
 }
 

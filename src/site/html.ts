@@ -1,17 +1,45 @@
 /** Small helpers for the HTML fragments the generator writes into markdown pages. */
 
+/** The characters escapeHtml replaces, and their entities; `&` first, so it is never escaped twice. */
+const ENTITIES: readonly [string, string][] = [
+  ['&', '&amp;'],
+  ['<', '&lt;'],
+  ['>', '&gt;'],
+  ['"', '&quot;'],
+  ["'", '&#39;'],
+];
+
 export function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
+  return ENTITIES.reduce((text, [char, entity]) => text.replaceAll(char, entity), value);
 }
 
-/** A YAML/JSON-safe double-quoted string (JSON strings are valid YAML scalars). */
-export function yamlString(value: string): string {
-  return JSON.stringify(value);
+/** The inverse of escapeHtml (`&amp;` last, so `&amp;lt;` stays `&lt;`): reads attribute values back. */
+export function decodeHtml(value: string): string {
+  return ENTITIES.reduceRight((text, [char, entity]) => text.replaceAll(entity, char), value);
+}
+
+/** A scroll box: wide content scrolls inside it instead of widening the page. Focusable for keyboards. */
+export function scrollBox(label: string, inner: string, cls = 'sdl-scroll'): string {
+  return `<div class="${cls}" role="region" tabindex="0" aria-label="${escapeHtml(label)}">${inner}</div>`;
+}
+
+/**
+ * A captioned data table in its scroll box. `head` cells and `rows` are HTML (escape what goes in);
+ * every head cell is a column header.
+ */
+export function dataTable(t: {
+  label: string;
+  caption: string;
+  head: string[];
+  rows: string[];
+  cls?: string;
+}): string {
+  const head = t.head.map((h) => `<th scope="col">${h}</th>`).join('');
+  return scrollBox(
+    t.label,
+    `<table class="sdl-table${t.cls ? ` ${t.cls}` : ''}"><caption>${escapeHtml(t.caption)}</caption>` +
+      `<thead><tr>${head}</tr></thead><tbody>${t.rows.join('')}</tbody></table>`,
+  );
 }
 
 /** `a-b_c.ts` → `a-b-c-ts`: a fragment id for an element. */

@@ -92,15 +92,27 @@ export function parseAttributes(text: string): Record<string, string | true> {
   return out;
 }
 
-/** A fence longer than any backtick run in the body, so included code can contain fences. */
-function fenceFor(body: string): string {
-  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  return '`'.repeat(longest + 1);
+/**
+ * A titled code block, its fence longer than any backtick run in the code (so code can contain
+ * fences). How every block of included or shown code is written.
+ */
+export function codeFence(lang: string, title: string, code: string, indent = ''): string {
+  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const body = code.replace(/\n$/, '').replaceAll('\n', `\n${indent}`);
+  return `${indent}${fence}${lang} title=${JSON.stringify(title)}\n${indent}${body}\n${indent}${fence}`;
 }
 
-/** Resolves `path` of an include against the repo root or the markdown file; refuses to leave the repo. */
-export function resolveRepoPath(ctx: Pick<IncludeContext, 'root' | 'file'>, target: string): string {
-  const base = target.startsWith('./') || target.startsWith('../') ? path.posix.dirname(ctx.file) : '';
+/**
+ * Resolves a path against the markdown file (`relativeToFile`; by default when it starts with ./ or
+ * ../, as includes are written) or else the repo root; refuses to leave the repo.
+ */
+function resolveRepoPath(
+  ctx: Pick<IncludeContext, 'root' | 'file'>,
+  target: string,
+  relativeToFile = target.startsWith('./') || target.startsWith('../'),
+): string {
+  const base = relativeToFile ? path.posix.dirname(ctx.file) : '';
   const rel = path.posix.normalize(path.posix.join(base, target));
   if (rel.startsWith('..') || path.posix.isAbsolute(rel)) {
     throw new IncludeError(`${ctx.file}: include "${target}" points outside the repository`);
@@ -108,7 +120,7 @@ export function resolveRepoPath(ctx: Pick<IncludeContext, 'root' | 'file'>, targ
   return rel;
 }
 
-export async function readInclude(
+async function readInclude(
   ctx: IncludeContext,
   spec: string,
 ): Promise<{ rel: string; region?: string; code: string }> {
@@ -126,9 +138,7 @@ export async function readInclude(
     throw new IncludeError(`${ctx.file}: include "${spec}": file ${rel} not found`);
   }
   try {
-    return region === undefined
-      ? { rel, code: extractRegion(rel, source) }
-      : { rel, region, code: extractRegion(rel, source, region) };
+    return { rel, region, code: extractRegion(rel, source, region) };
   } catch (error) {
     if (error instanceof IncludeError)
       throw new IncludeError(`${ctx.file}: include "${spec}": ${error.message}`);
@@ -152,7 +162,7 @@ function lookupResult(ctx: IncludeContext, attrs: Record<string, string | true>,
 }
 
 /** `::results{...}` → HTML block. */
-export function renderResultsDirective(ctx: IncludeContext, attrText: string, idPrefix: string): string {
+function renderResultsDirective(ctx: IncludeContext, attrText: string, idPrefix: string): string {
   const attrs = parseAttributes(attrText);
   const directive = `::results{${attrText}}`;
   const { result, file, pocHref } = lookupResult(ctx, attrs, directive);
@@ -221,7 +231,7 @@ function rewriteTarget(ctx: IncludeContext, url: string): string | null {
   const hash = hashAt >= 0 ? url.slice(hashAt) : '';
   let rel: string;
   try {
-    rel = resolveRepoPath(ctx, target.startsWith('.') ? target : `./${target}`);
+    rel = resolveRepoPath(ctx, target, true); // a link is always relative to its markdown file
   } catch {
     return null;
   }
@@ -274,11 +284,12 @@ export async function expandMarkdown(markdown: string, ctx: IncludeContext): Pro
       const close = new RegExp(`^ {0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`);
       while (j < lines.length && !close.test(lines[j] ?? '')) body.push(lines[j++] ?? '');
       const closed = j < lines.length;
-      const lang = info.split(/\s+/)[0] ?? '';
+      // The info string is a language (optional: `include="..."` alone is fine) and then attributes.
+      const first = info.split(/\s+/)[0] ?? '';
+      const lang = first.includes('=') ? '' : first;
       const attrs = parseAttributes(info.slice(lang.length));
-      if (typeof attrs.include === 'string' || /\binclude=/.test(lang)) {
-        const spec =
-          typeof attrs.include === 'string' ? attrs.include : (parseAttributes(lang).include as string);
+      const spec = attrs.include;
+      if (typeof spec === 'string') {
         if (!closed) throw new IncludeError(`${ctx.file}:${i + 1}: include block is never closed`);
         if (body.some((l) => l.trim() !== '')) {
           throw new IncludeError(
@@ -286,14 +297,8 @@ export async function expandMarkdown(markdown: string, ctx: IncludeContext): Pro
           );
         }
         const { rel, region, code } = await readInclude(ctx, spec);
-        const language = lang && !lang.includes('=') ? lang : languageOf(rel);
         const title = typeof attrs.title === 'string' ? attrs.title : region ? `${rel} — ${region}` : rel;
-        const fence = fenceFor(code);
-        out.push(
-          `${indent}${fence}${language} title=${JSON.stringify(title)}`,
-          ...code.replace(/\n$/, '').split('\n'),
-          `${indent}${fence}`,
-        );
+        out.push(codeFence(lang || languageOf(rel), title, code, indent));
         i = j;
         continue;
       }

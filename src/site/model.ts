@@ -5,7 +5,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CATEGORIES, type CategoryId } from '../catalog/categories.ts';
-import { loadCatalog, type Poc } from '../catalog/load.ts';
+import { asBuiltThing, loadCatalog, type Poc } from '../catalog/load.ts';
+import { resultFileName } from '../results/resultFile.ts';
 import { type ResultFile, ResultFileSchema } from '../results/schema.ts';
 import { loadRoadmap } from '../roadmap/load.ts';
 import { computeProgress, type Progress } from '../roadmap/progress.ts';
@@ -26,6 +27,11 @@ export interface SiteModel {
   warnings: string[];
 }
 
+/**
+ * Every results/*.json, validated. Unlike `readResultFile` (which the CLI uses, and which reads an
+ * unreadable file as "never run"), a broken result file stops the site build: an article citing it
+ * would otherwise fail with a misleading "run the POC first".
+ */
 async function loadResults(root: string, pocs: Poc[], warnings: string[]): Promise<SiteModel['results']> {
   const out: SiteModel['results'] = new Map();
   const names = await readdir(path.join(root, 'results')).catch(() => [] as string[]);
@@ -44,10 +50,9 @@ async function loadResults(root: string, pocs: Poc[], warnings: string[]): Promi
       warnings.push(`${file}: no POC has id ${parsed.poc.id}; the result is not shown`);
       continue;
     }
-    if (name !== `${poc.meta.id}-${poc.meta.slug}.json`) {
-      warnings.push(
-        `${file}: expected the name ${poc.meta.id}-${poc.meta.slug}.json; the result is not shown`,
-      );
+    const expected = resultFileName(poc.meta);
+    if (name !== expected) {
+      warnings.push(`${file}: expected the name ${expected}; the result is not shown`);
       continue;
     }
     out.set(poc.meta.id, { result: parsed, file });
@@ -77,11 +82,7 @@ export async function loadSiteModel(root: string): Promise<SiteModel> {
   const results = await loadResults(root, catalog.pocs, warnings);
   const thing = (d: ContentDoc) => ({ slug: d.slug, category: d.meta.category, roadmap: d.meta.roadmap });
   const progress = computeProgress(roadmap, {
-    pocs: catalog.pocs.map((p) => ({
-      slug: p.meta.slug,
-      category: p.meta.category,
-      roadmap: p.meta.roadmap,
-    })),
+    pocs: catalog.pocs.map(asBuiltThing),
     articles: articles.map(thing),
     problems: problems.map(thing),
   });

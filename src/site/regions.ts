@@ -37,7 +37,10 @@ function markerOf(line: string): { kind: 'region' | 'endregion'; name: string } 
 
 /** All regions of a file, validated. `file` is only used in error messages (repo-relative path). */
 export function parseRegions(file: string, source: string): Region[] {
-  const lines = source.split(/\r?\n/);
+  return regionsOf(file, source.split(/\r?\n/));
+}
+
+function regionsOf(file: string, lines: string[]): Region[] {
   const open: { name: string; line: number }[] = [];
   const regions: Region[] = [];
   const seen = new Map<string, number>();
@@ -85,7 +88,7 @@ export function parseRegions(file: string, source: string): Region[] {
 }
 
 /** Removes common leading indentation and blank lines at both ends. */
-export function dedent(lines: string[]): string[] {
+function dedent(lines: string[]): string[] {
   let start = 0;
   let end = lines.length;
   while (start < end && lines[start]?.trim() === '') start++;
@@ -96,30 +99,47 @@ export function dedent(lines: string[]): string[] {
   return body.map((l) => l.slice(cut));
 }
 
-/** The file without any region marker lines: what a "whole file" view shows. */
-export function stripMarkers(file: string, source: string): string {
-  parseRegions(file, source);
-  const lines = source.split(/\r?\n/).filter((line) => !markerOf(line));
-  return `${dedent(lines).join('\n')}\n`;
+/** A source file whose markers have been checked (once): its regions, and the text of each. */
+export interface MarkedSource {
+  /** Every region, in order of its `#region` line. */
+  regions: Region[];
+  /** The whole file without any marker line: what a "whole file" view shows. */
+  whole(): string;
+  /** One region, markers of nested regions removed, dedented. */
+  region(name: string): string;
 }
 
-/**
- * The text of one region (markers of nested regions removed, dedented), or the whole file without
- * markers when `region` is undefined.
- */
+/** Validates every marker of the file (throws an IncludeError naming file, line and region). */
+export function markedSource(file: string, source: string): MarkedSource {
+  const lines = source.split(/\r?\n/);
+  const regions = regionsOf(file, lines);
+  const withoutMarkers = (part: string[]) => dedent(part.filter((line) => !markerOf(line)));
+  return {
+    regions,
+    whole: () => `${withoutMarkers(lines).join('\n')}\n`,
+    region(name) {
+      const found = regions.find((r) => r.name === name);
+      if (!found) {
+        const known = regions.map((r) => r.name);
+        throw new IncludeError(
+          `${file}: region "${name}" not found — add "// #region ${name}" … "// #endregion ${name}" (or "--"/"#" comments)` +
+            (known.length ? `; regions in this file: ${known.join(', ')}` : '; this file has no regions'),
+        );
+      }
+      const body = withoutMarkers(lines.slice(found.startLine, found.endLine - 1));
+      if (body.length === 0) throw new IncludeError(`${file}:${found.startLine}: region "${name}" is empty`);
+      return `${body.join('\n')}\n`;
+    },
+  };
+}
+
+/** The file without any region marker lines (markers validated). */
+export function stripMarkers(file: string, source: string): string {
+  return markedSource(file, source).whole();
+}
+
+/** The text of one region, or the whole file without markers when `region` is undefined. */
 export function extractRegion(file: string, source: string, region?: string): string {
-  const regions = parseRegions(file, source);
-  if (region === undefined) return stripMarkers(file, source);
-  const found = regions.find((r) => r.name === region);
-  if (!found) {
-    const known = regions.map((r) => r.name);
-    throw new IncludeError(
-      `${file}: region "${region}" not found — add "// #region ${region}" … "// #endregion ${region}" (or "--"/"#" comments)` +
-        (known.length ? `; regions in this file: ${known.join(', ')}` : '; this file has no regions'),
-    );
-  }
-  const lines = source.split(/\r?\n/).slice(found.startLine, found.endLine - 1);
-  const body = dedent(lines.filter((line) => !markerOf(line)));
-  if (body.length === 0) throw new IncludeError(`${file}:${found.startLine}: region "${region}" is empty`);
-  return `${body.join('\n')}\n`;
+  const marked = markedSource(file, source);
+  return region === undefined ? marked.whole() : marked.region(region);
 }

@@ -4,35 +4,27 @@
  */
 import type { ResultFile, ResultTable } from '../results/schema.ts';
 import { chartFromTable } from './charts.ts';
-import { escapeHtml, formatNumber, formatValue, toId } from './html.ts';
+import { dataTable, escapeHtml, formatNumber, formatValue, scrollBox, toId } from './html.ts';
 
-/** A scroll box: wide tables scroll inside it instead of widening the page. Focusable for keyboards. */
-function scrollBox(label: string, inner: string, cls = 'sdl-scroll'): string {
-  return `<div class="${cls}" role="region" tabindex="0" aria-label="${escapeHtml(label)}">${inner}</div>`;
-}
-
-export function renderResultTable(table: ResultTable): string {
-  const head = table.columns
-    .map(
+function renderResultTable(table: ResultTable): string {
+  const rows = table.rows.map((row) => {
+    const cells = table.columns.map((c, i) => {
+      const v = row[c.key];
+      const text = escapeHtml(formatValue(v));
+      const num = typeof v === 'number' ? ' class="sdl-num"' : '';
+      return i === 0 ? `<th scope="row"${num}>${text}</th>` : `<td${num}>${text}</td>`;
+    });
+    return `<tr>${cells.join('')}</tr>`;
+  });
+  return dataTable({
+    label: table.title,
+    caption: table.title,
+    head: table.columns.map(
       (c) =>
-        `<th scope="col">${escapeHtml(c.label)}${c.unit ? ` <span class="sdl-unit">(${escapeHtml(c.unit)})</span>` : ''}</th>`,
-    )
-    .join('');
-  const body = table.rows
-    .map((row) => {
-      const cells = table.columns.map((c, i) => {
-        const v = row[c.key];
-        const text = escapeHtml(formatValue(v));
-        const num = typeof v === 'number' ? ' class="sdl-num"' : '';
-        return i === 0 ? `<th scope="row"${num}>${text}</th>` : `<td${num}>${text}</td>`;
-      });
-      return `<tr>${cells.join('')}</tr>`;
-    })
-    .join('');
-  return scrollBox(
-    table.title,
-    `<table class="sdl-table"><caption>${escapeHtml(table.title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`,
-  );
+        `${escapeHtml(c.label)}${c.unit ? ` <span class="sdl-unit">(${escapeHtml(c.unit)})</span>` : ''}`,
+    ),
+    rows,
+  });
 }
 
 export function renderTableWithChart(
@@ -50,43 +42,48 @@ export function renderTableWithChart(
 
 export function renderFigures(result: ResultFile): string {
   if (result.figures.length === 0) return '';
-  const rows = result.figures
-    .map(
+  return dataTable({
+    label: 'Key figures',
+    caption: 'Key figures',
+    cls: 'sdl-figures',
+    head: ['Figure', 'Value'],
+    rows: result.figures.map(
       (fig) =>
         `<tr><th scope="row">${escapeHtml(fig.label)}</th><td class="${typeof fig.value === 'number' ? 'sdl-num' : ''}">${escapeHtml(formatValue(fig.value, fig.unit))}</td></tr>`,
-    )
-    .join('');
-  return scrollBox(
-    'Key figures',
-    `<table class="sdl-table sdl-figures"><caption>Key figures</caption><thead><tr><th scope="col">Figure</th><th scope="col">Value</th></tr></thead><tbody>${rows}</tbody></table>`,
-  );
+    ),
+  });
 }
 
 export function renderComparisons(result: ResultFile): string {
   if (result.comparisons.length === 0) return '';
-  const rows = result.comparisons
-    .map(
+  const side = (s: { label: string; value: number }, unit: string) =>
+    `<td>${escapeHtml(s.label)}: <span class="sdl-num">${escapeHtml(formatValue(s.value, unit))}</span></td>`;
+  return dataTable({
+    label: 'Comparisons',
+    caption: 'Comparisons measured in the same run',
+    cls: 'sdl-comparisons',
+    head: ['Comparison', 'Baseline', 'Candidate', 'Candidate ÷ baseline', 'Better is'],
+    rows: result.comparisons.map(
       (c) =>
-        `<tr><th scope="row">${escapeHtml(c.title)}</th>` +
-        `<td>${escapeHtml(c.baseline.label)}: <span class="sdl-num">${escapeHtml(formatValue(c.baseline.value, c.unit))}</span></td>` +
-        `<td>${escapeHtml(c.candidate.label)}: <span class="sdl-num">${escapeHtml(formatValue(c.candidate.value, c.unit))}</span></td>` +
+        `<tr><th scope="row">${escapeHtml(c.title)}</th>${side(c.baseline, c.unit)}${side(c.candidate, c.unit)}` +
         `<td class="sdl-num">${escapeHtml(formatNumber(c.ratio))}×</td><td>${c.better}</td></tr>`,
-    )
-    .join('');
-  return scrollBox(
-    'Comparisons',
-    `<table class="sdl-table sdl-comparisons"><caption>Comparisons measured in the same run</caption><thead><tr><th scope="col">Comparison</th><th scope="col">Baseline</th><th scope="col">Candidate</th><th scope="col">Candidate ÷ baseline</th><th scope="col">Better is</th></tr></thead><tbody>${rows}</tbody></table>`,
-  );
+    ),
+  });
 }
 
 /** `2026-11-21T19:30:00.000Z` → `2026-11-21 19:30 UTC`. */
-export function formatDate(iso: string): string {
+function formatDate(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 }
 
-export function renderMachine(result: ResultFile): string {
+/** `2026-11-21T19:30:00.000Z` → `2026-11-21`: the day, for lists. */
+export function formatDay(iso: string): string {
+  return formatDate(iso).slice(0, 10);
+}
+
+function renderMachine(result: ResultFile): string {
   const m = result.machine;
   const services = result.services.length
     ? result.services

@@ -1,21 +1,20 @@
 /**
  * `serveSite()`: what `sdlab serve` / `npm start` runs. Builds the site when site/dist is missing or
- * older than anything it is built from, then serves site/dist with a small static server.
+ * older than anything it is built from, then serves site/dist with a small static server
+ * (`serveBuiltSite()`, for callers that have just built it themselves).
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { REPO_ROOT } from '../paths.ts';
-import { BUILD_STAMP, buildSite } from './build.ts';
+import { BUILD_STAMP, buildSite, SITE_DIST } from './build.ts';
 
 export interface ServeOptions {
   /** Default 4321; the next free port is used when it is taken. 0 picks any free port. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Build even when the site looks up to date. */
-  rebuild?: boolean;
   signal?: AbortSignal;
 }
 
@@ -24,10 +23,8 @@ export interface ServedSite {
   close(): Promise<void>;
 }
 
-const DIST = path.join(REPO_ROOT, 'site', 'dist');
-
 /** What the site is built from: a change under any of these makes site/dist stale. */
-export const SITE_INPUTS = [
+const SITE_INPUTS = [
   'pocs',
   'content',
   'roadmap',
@@ -160,13 +157,19 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-export async function serveSite(options: ServeOptions = {}): Promise<ServedSite> {
-  const host = options.host ?? '127.0.0.1';
+/** Builds site/dist when it is stale (or always, with `rebuild`), then serves it. */
+export async function serveSite(options: ServeOptions & { rebuild?: boolean } = {}): Promise<ServedSite> {
   if (options.rebuild || (await isSiteStale())) await buildSite();
-  options.signal?.throwIfAborted();
+  return serveBuiltSite(options);
+}
 
+/** Serves site/dist as it is: for callers that have just built it. */
+export async function serveBuiltSite(options: ServeOptions = {}): Promise<ServedSite> {
+  const host = options.host ?? '127.0.0.1';
+  options.signal?.throwIfAborted();
+  const serve = handler(SITE_DIST);
   const server = createServer((req, res) => {
-    handler(DIST)(req, res).catch(() => {
+    serve(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
