@@ -90,6 +90,43 @@ describe('SlidingWindowLimiter (real Redis)', () => {
     expect(await rl.consume('slide')).toMatchObject({ allowed: true, remaining: 2 });
   });
 
+  it('frees exactly the requests older than the window, at the moment Retry-After named', async () => {
+    // Spaced requests, so only a log that drops each one as it ages out passes (a key that merely
+    // expires, or a counter that resets, frees all three at once or none).
+    const rl = limiter(3, 1_200);
+    const start = performance.now();
+    for (const at of [0, 400, 800]) {
+      await sleep(at - (performance.now() - start));
+      expect((await rl.consume('stagger')).allowed).toBe(true);
+    }
+    const denied = await rl.consume('stagger');
+    expect(denied.allowed).toBe(false);
+    await sleep(denied.retryAfterMs + 50);
+    // t ≈ 1250 ms: the request from t = 0 has left; those from t ≈ 400 and t ≈ 800 still count.
+    expect(await rl.consume('stagger')).toMatchObject({ allowed: true, remaining: 0 });
+    expect((await rl.consume('stagger')).allowed).toBe(false);
+  });
+
+  it('resets when the oldest unit leaves and sets Retry-After to when this cost fits, to the ms', async () => {
+    const windowMs = 60_000;
+    const rl = limiter(5, windowMs);
+    const first = await rl.consume('when', { cost: 2 });
+    await sleep(20); // the two admissions get different server times
+    const second = await rl.consume('when', { cost: 3 });
+    for (const d of [first, second]) {
+      expect(d.resetAtMs).toBe(first.serverTimeMs + windowMs); // the oldest unit, not "a window from now"
+      expect(d.resetInMs).toBe(d.resetAtMs - d.serverTimeMs);
+    }
+    // Full. One more unit fits when the oldest leaves ...
+    const one = await rl.consume('when');
+    expect(one.allowed).toBe(false);
+    expect(one.retryAfterMs).toBe(first.serverTimeMs + windowMs - one.serverTimeMs);
+    // ... but three need the third-oldest gone, and that one came with the second call.
+    const three = await rl.consume('when', { cost: 3 });
+    expect(three.allowed).toBe(false);
+    expect(three.retryAfterMs).toBe(second.serverTimeMs + windowMs - three.serverTimeMs);
+  });
+
   // #region no-boundary-burst-test
   it('never admits more than `limit` in any window-long span (no burst at a boundary)', async () => {
     // A fixed window of 1200 ms opened by the first request would reset at ~1200 ms and admit a

@@ -26,6 +26,8 @@ describe('rateLimitHeaders', () => {
     const denied = { ...base, allowed: false, remaining: 0, retryAfterMs: 1 };
     expect(rateLimitHeaders(denied)['Retry-After']).toBe('1');
     expect(rateLimitHeaders({ ...denied, retryAfterMs: 1_001 })['Retry-After']).toBe('2');
+    // A denial never says "retry in 0 s" (e.g. a server clock stepped back): that invites a hot loop.
+    expect(rateLimitHeaders({ ...denied, retryAfterMs: 0 })['Retry-After']).toBe('1');
   });
 
   it('says only what it knows when Redis was not asked', () => {

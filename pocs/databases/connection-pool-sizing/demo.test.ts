@@ -28,6 +28,12 @@ describe('connection-pool-sizing demo (quick)', () => {
     const starvation = recorder.tables.find((t) => t.id === 'starvation');
     expect(starvation?.rows).toHaveLength(3);
     expect(starvation?.rows[0]?.diagnosis).toBe('starving');
+    // The fix holds in the demo too, not only in starvation.test.ts: behind the bulkhead no API call timed
+    // out waiting for a connection, and more of them got one than with the shared pool.
+    const [shared, , bulkhead] = starvation?.rows ?? [];
+    expect(bulkhead).toMatchObject({ checkoutTimeouts: 0 });
+    expect(bulkhead?.diagnosis).not.toBe('starving');
+    expect(Number(bulkhead?.fastSuccessPct)).toBeGreaterThan(Number(shared?.fastSuccessPct));
     expect(recorder.comparisons.map((c) => c.id)).toEqual(['bulkhead-success', 'bulkhead-p99']);
     for (const c of recorder.comparisons) {
       expect(Number.isFinite(c.baseline.value) && Number.isFinite(c.candidate.value)).toBe(true);

@@ -86,6 +86,16 @@ describe('closed: when it trips', () => {
     await run(rolledOut, boom, 2);
     expect(rolledOut.state).toBe('closed');
     expect(rolledOut.stats().window.total).toBe(2);
+
+    // Exactly one window later the new calls land in the very ring slot the old ones used, which wipes
+    // them on write. Half a bucket-ring further on they sit in a different slot: only the read-side age
+    // check can leave them out.
+    const agedOut = new CircuitBreaker(base);
+    await run(agedOut, boom, 8);
+    await vi.advanceTimersByTimeAsync(1_500);
+    await run(agedOut, boom, 2);
+    expect(agedOut.state).toBe('closed');
+    expect(agedOut.stats().window.total).toBe(2);
   });
 });
 
@@ -124,8 +134,10 @@ describe('half-open: one probe', () => {
     const probe = breaker.execute(fn);
     expect(breaker.state).toBe('half-open');
 
-    const others = await Promise.allSettled(Array.from({ length: 5 }, () => breaker.execute(fn)));
+    const settling = Promise.allSettled(Array.from({ length: 5 }, () => breaker.execute(fn)));
+    // Checked before awaiting: calls let through would wait on the unanswered probe and hang the test.
     expect(fn.calls).toBe(1); // only the probe reached the dependency
+    const others = await settling;
     for (const other of others) {
       expect(other.status).toBe('rejected');
       const reason = (other as PromiseRejectedResult).reason as BrokenCircuitError;
@@ -140,6 +152,18 @@ describe('half-open: one probe', () => {
     expect(breaker.state).toBe('closed');
     // The failures that opened it are forgotten, or the next failure would re-open it at once.
     expect(breaker.stats().window.total).toBe(0);
+  });
+
+  it('closing starts from an empty window, so the failures that opened it cannot re-open it', async () => {
+    // openMs shorter than the window: the tripping failures would still be inside it when the probe succeeds.
+    const breaker = new CircuitBreaker({ ...base, openMs: 100 });
+    await trip(breaker, 10);
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(breaker.execute(ok)).resolves.toBe('ok');
+    expect(breaker.state).toBe('closed');
+    expect(breaker.stats().window.total).toBe(0);
+    await run(breaker, boom, 1);
+    expect(breaker.state).toBe('closed');
   });
 
   it('a failed probe re-opens the circuit for another full cool-down', async () => {
@@ -188,9 +212,10 @@ describe('timeouts', () => {
     await vi.advanceTimersByTimeAsync(99);
     expect(seen?.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
+    // Before awaiting: a breaker that never times out would leave `settled` pending until the test times out.
+    expect(seen?.aborted).toBe(true);
     await settled;
 
-    expect(seen?.aborted).toBe(true);
     expect(seen?.reason).toBeInstanceOf(CallTimeoutError);
     expect((seen!.reason as Error).message).toMatch(/did not answer within 100 ms/);
     expect(timeouts).toHaveLength(1);
@@ -299,6 +324,22 @@ describe('isFailure', () => {
     expect(breaker.state).toBe('closed');
     expect(breaker.stats()).toMatchObject({ ignored: 30, failures: 0 });
     expect(breaker.stats().window).toMatchObject({ successes: 30, failures: 0 });
+  });
+
+  it('timeouts count as failures even when isFailure would excuse every error', async () => {
+    const breaker = new CircuitBreaker({
+      ...base,
+      timeoutMs: 100,
+      minimumRequests: 1,
+      isFailure: () => false,
+    });
+    const call = breaker.execute(() => new Promise<string>(() => {}));
+    const settled = expect(call).rejects.toBeInstanceOf(CallTimeoutError);
+    await vi.advanceTimersByTimeAsync(100);
+    // Checked before awaiting, so a breaker without a deadline fails here instead of hanging.
+    expect(breaker.stats()).toMatchObject({ failures: 1, timeouts: 1, ignored: 0 });
+    expect(breaker.state).toBe('open');
+    await settled;
   });
 
   it('server errors still trip it', async () => {

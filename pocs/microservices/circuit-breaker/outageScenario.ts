@@ -61,6 +61,16 @@ export interface OutageScenarioResult {
   stateChanges: StateChangeAt[];
 }
 
+/** The dependency's mode `tMs` after the scenario started (the last phase's mode once all have run). */
+export function modeAt(phases: Phase[], tMs: number): DependencyMode {
+  let end = 0;
+  for (const p of phases) {
+    end += p.ms;
+    if (tMs < end) return p.mode;
+  }
+  return phases.at(-1)?.mode ?? 'healthy';
+}
+
 /**
  * Drives one caller population at a dependency that goes healthy -> down -> recovering. Arrivals are
  * open-loop (a fixed rate, like users hitting an API), so when the dependency hangs, requests pile up
@@ -69,14 +79,6 @@ export interface OutageScenarioResult {
 export async function runOutageScenario(options: OutageScenarioOptions): Promise<OutageScenarioResult> {
   const { phases, ratePerSec, timeoutMs, retries, retryDelayMs, sliceMs, signal } = options;
   const totalMs = phases.reduce((sum, p) => sum + p.ms, 0);
-  const modeAt = (tMs: number): DependencyMode => {
-    let end = 0;
-    for (const p of phases) {
-      end += p.ms;
-      if (tMs < end) return p.mode;
-    }
-    return phases.at(-1)?.mode ?? 'healthy';
-  };
 
   const dependency = new FlakyDependency();
   const timeline = new Array<number>(Math.ceil(totalMs / sliceMs) + 1).fill(0);
@@ -126,15 +128,17 @@ export async function runOutageScenario(options: OutageScenarioOptions): Promise
     } catch {
       failed++;
     } finally {
-      samples.push({ tMs, mode: modeAt(tMs), ms: performance.now() - issuedAt });
+      samples.push({ tMs, mode: modeAt(phases, tMs), ms: performance.now() - issuedAt });
     }
   };
 
+  // Not runLoad: its callers are closed-loop (each waits for its answer before the next call), which would
+  // politely slow down when the dependency hangs; this needs arrivals that keep coming at a fixed rate.
   const pending: Promise<void>[] = [];
   let issued = 0;
   try {
     for (let t = elapsed(); t < totalMs && !signal?.aborted; t = elapsed()) {
-      dependency.mode = modeAt(t);
+      dependency.mode = modeAt(phases, t);
       // Catch up on every arrival that is due: a late tick fires a small burst, as real traffic would.
       const due = Math.floor((t * ratePerSec) / 1000);
       while (issued < due) {
