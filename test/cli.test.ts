@@ -123,8 +123,11 @@ describe('sdlab list / check / progress', () => {
     expect(rows.map((p) => p.id)).toEqual(expect.arrayContaining([71, 86, 87]));
     const filtered = JSON.parse((await sdlab(['list', '--json', '--service', 'redis'])).stdout) as {
       slug: string;
+      services: string[];
     }[];
-    expect(filtered.map((p) => p.slug)).toEqual(['sliding-window-rate-limiter']);
+    expect(filtered.map((p) => p.slug)).toContain('sliding-window-rate-limiter');
+    expect(filtered.map((p) => p.slug)).not.toContain('connection-pool-sizing');
+    for (const p of filtered) expect(p.services).toContain('redis');
   });
 
   it('doctor --json reports every service with a status and, when usable, a version', async () => {
@@ -173,8 +176,26 @@ describe('sdlab list / check / progress', () => {
       const readme = path.join(root, 'pocs/api-design/sliding-window-rate-limiter/README.md');
       writeFileSync(readme, readFileSync(readme, 'utf8').replace(/^## Extend it$/m, '## Ideas'));
 
+      // A problem page without the incident format's last sections, and an article citing a POC that does not exist.
+      writeFileSync(
+        path.join(root, 'content/problems/half-written.md'),
+        '---\ntitle: Half written\ndescription: A problem page that stops after explaining why it happens.\n' +
+          'category: databases\nsources:\n  - title: Example\n    url: https://example.org/\n---\n\n' +
+          '## The incident\n\nx\n\n## How to detect it\n\nx\n\n## Why it happens\n\nx\n',
+      );
+      writeFileSync(
+        path.join(root, 'content/articles/dangling.md'),
+        '---\ntitle: Dangling\ndescription: An article whose related POC was never built.\ncategory: cdn\n' +
+          'related: [9999]\nsources: []\n---\n\nText.\n',
+      );
+
       const r = await sdlab(['check', '--root', root]);
       expect(r.code).toBe(1);
+      expect(r.stderr).toContain('content/problems/half-written.md: missing section "## Quick win"');
+      expect(r.stderr).toContain(
+        'content/problems/half-written.md: section "## How to detect it" is out of order',
+      );
+      expect(r.stderr).toContain('content/articles/dangling.md: sources: list at least one public source');
       expect(r.stderr).toContain('pocs/microservices/circuit-breaker: no *.test.ts');
       expect(r.stderr).toContain(
         'pocs/api-design/sliding-window-rate-limiter/README.md: missing section "## Extend it"',
@@ -203,7 +224,9 @@ describe('sdlab new poc', () => {
         root,
       ]);
       expect(r.code).toBe(0);
-      expect(r.stdout).toContain('created pocs/caching/cache-aside/ (id 88)');
+      const catalog = JSON.parse((await sdlab(['list', '--json'])).stdout) as { id: number }[];
+      const nextFree = Math.max(...catalog.map((p) => p.id)) + 1;
+      expect(r.stdout).toContain(`created pocs/caching/cache-aside/ (id ${nextFree})`);
       expect(readdirSync(path.join(root, 'pocs/caching/cache-aside')).sort()).toEqual([
         'CacheAside.test.ts',
         'CacheAside.ts',

@@ -18,7 +18,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   for (const c of resolved.connections) {
     process.env[SERVICE_ENV[c.name]] = c.url;
     process.stderr.write(
-      `[services] ${c.name} ${c.version} ${c.source === 'env' ? 'from environment' : `started at ${c.url}`}\n`,
+      `[services] ${c.name} ${c.version} ${c.source === 'ephemeral' ? `started at ${c.url}` : `from ${c.source === 'env' ? 'environment' : 'usual port'} ${c.url}`}\n`,
     );
   }
   return () => resolved.dispose();

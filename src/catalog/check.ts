@@ -1,6 +1,7 @@
-import { loadContent } from '../content/load.ts';
+import { type ContentEntry, loadContent } from '../content/load.ts';
 import { loadRoadmap } from '../roadmap/load.ts';
 import { findRoadmapConflicts } from '../roadmap/progress.ts';
+import { ContentMetaSchema, PROBLEM_SECTIONS } from '../site/contentSchema.ts';
 import { asBuiltThing, loadCatalog, type Poc } from './load.ts';
 import { FAILURE_SECTIONS, REQUIRED_SECTIONS } from './schema.ts';
 
@@ -13,7 +14,8 @@ export interface CheckFinding {
 /**
  * Everything `sdlab check` enforces, so that 300 POCs stay as navigable as three:
  * valid metadata, the template's sections, a demo and a test per POC, unique ids and slugs,
- * related links that resolve and roadmap items claimed at most once.
+ * related links that resolve and roadmap items claimed at most once; for articles and problems,
+ * valid frontmatter, related POCs that exist, and the incident format's sections on problem pages.
  */
 export async function checkCatalog(root: string): Promise<{ findings: CheckFinding[]; pocs: Poc[] }> {
   const [{ pocs, problems }, content] = await Promise.all([loadCatalog(root), loadContent(root)]);
@@ -75,6 +77,10 @@ export async function checkCatalog(root: string): Promise<{ findings: CheckFindi
     }
   }
 
+  for (const entry of [...content.articles, ...content.problems]) {
+    findings.push(...checkContent(entry, content.problems.includes(entry), byId, bySlug));
+  }
+
   try {
     const roadmap = await loadRoadmap(root);
     const conflicts = findRoadmapConflicts(roadmap, { pocs: pocs.map(asBuiltThing), ...content });
@@ -83,4 +89,42 @@ export async function checkCatalog(root: string): Promise<{ findings: CheckFindi
     findings.push({ where: 'roadmap/', message: error instanceof Error ? error.message : String(error) });
   }
   return { findings, pocs };
+}
+
+function checkContent(
+  entry: ContentEntry,
+  isProblem: boolean,
+  byId: Map<number, Poc[]>,
+  bySlug: Map<string, Poc[]>,
+): CheckFinding[] {
+  const findings: CheckFinding[] = [];
+  const parsed = ContentMetaSchema.safeParse(entry.frontmatter ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issue.path.join('.') || 'frontmatter';
+      findings.push({ where: entry.file, message: `${field}: ${issue.message}` });
+    }
+  } else {
+    for (const ref of parsed.data.related) {
+      const known = typeof ref === 'number' ? byId.has(ref) : bySlug.has(ref);
+      if (!known) findings.push({ where: entry.file, message: `related POC "${ref}" does not exist` });
+    }
+  }
+  if (isProblem) {
+    // In order: each required heading must come after the previous one (other headings may sit between).
+    let from = 0;
+    for (const section of PROBLEM_SECTIONS) {
+      const at = entry.sections.indexOf(section, from);
+      if (at === -1) {
+        const elsewhere = entry.sections.includes(section);
+        findings.push({
+          where: entry.file,
+          message: elsewhere
+            ? `section "## ${section}" is out of order (problem pages follow: ${PROBLEM_SECTIONS.join(' · ')})`
+            : `missing section "## ${section}" (problem pages follow: ${PROBLEM_SECTIONS.join(' · ')})`,
+        });
+      } else from = at + 1;
+    }
+  }
+  return findings;
 }

@@ -60,6 +60,14 @@ describe('FaultProxy', () => {
     expect(replies).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
   });
 
+  it('delivers a delayed reply before passing on the server closing the connection', async () => {
+    const c = client();
+    await c.ping();
+    proxy.set({ latencyMs: 40 });
+    // Redis answers QUIT with OK and closes at once: the OK is still travelling through the proxy then.
+    expect(await c.quit()).toBe('OK');
+  });
+
   it('resets live connections and refuses new ones', async () => {
     const c = client();
     await c.ping();

@@ -98,14 +98,15 @@ export class FaultProxy {
     const upstream = net.connect(this.target.port, this.target.host);
     this.sockets.add(client);
     this.sockets.add(upstream);
-    const closeBoth = () => {
-      this.sockets.delete(client);
-      this.sockets.delete(upstream);
+    // An error tears both sides down at once; a clean close is forwarded by pipe() as an end() once the
+    // data still travelling in that direction has been delivered (a reply delayed by latency must not be lost
+    // because the server closed right after sending it, e.g. after QUIT).
+    const destroyBoth = () => {
       client.destroy();
       upstream.destroy();
     };
-    client.on('error', closeBoth).on('close', closeBoth);
-    upstream.on('error', closeBoth).on('close', closeBoth);
+    client.on('error', destroyBoth).on('close', () => this.sockets.delete(client));
+    upstream.on('error', destroyBoth).on('close', () => this.sockets.delete(upstream));
     this.pipe(client, upstream);
     this.pipe(upstream, client);
   }
@@ -113,6 +114,11 @@ export class FaultProxy {
   /** Forwards `from` → `to`, delaying and pacing chunks by the current faults. */
   private pipe(from: net.Socket, to: net.Socket): void {
     let queuedBytes = 0;
+    let inFlight = 0;
+    let fromFinished = false;
+    const endWhenDelivered = () => {
+      if (fromFinished && inFlight === 0 && !to.destroyed) to.end();
+    };
     // The link sends one chunk at a time (bandwidth), then each chunk travels `latency + jitter`.
     let linkFreeAt = 0;
     // Never deliver before the previous chunk: TCP does not reorder, so jitter must not either.
@@ -127,16 +133,23 @@ export class FaultProxy {
       const deliverAt = Math.max(lastDeliverAt, linkFreeAt + delay);
       lastDeliverAt = deliverAt;
       queuedBytes += chunk.length;
+      inFlight++;
       if (queuedBytes > HIGH_WATER_BYTES) from.pause();
       const send = () => {
         queuedBytes -= chunk.length;
+        inFlight--;
         if (queuedBytes <= HIGH_WATER_BYTES && from.isPaused()) from.resume();
         if (!to.destroyed && this.faults.mode !== 'blackhole') to.write(chunk);
+        endWhenDelivered();
       };
       const wait = deliverAt - now;
       if (wait <= 0.5) send();
       else setTimeout(send, wait);
     });
-    from.on('end', () => to.end());
+    const finished = () => {
+      fromFinished = true;
+      endWhenDelivered();
+    };
+    from.on('end', finished).on('close', finished);
   }
 }

@@ -5,7 +5,8 @@ import type { ServiceName } from '../services/names.ts';
 export interface ServiceConnection {
   name: ServiceName;
   url: string;
-  source: 'env' | 'ephemeral';
+  /** `env`: the URL in its variable; `local`: a server found on the usual port; `ephemeral`: started for this run. */
+  source: 'env' | 'local' | 'ephemeral';
   version: string;
 }
 

@@ -59,7 +59,7 @@ export const ResultFileSchema = z.object({
   durationMs: z.number(),
   machine: MachineSchema,
   services: z.array(
-    z.object({ name: z.string(), version: z.string(), source: z.enum(['env', 'ephemeral']) }),
+    z.object({ name: z.string(), version: z.string(), source: z.enum(['env', 'local', 'ephemeral']) }),
   ),
   figures: z.array(FigureSchema),
   tables: z.array(ResultTableSchema),

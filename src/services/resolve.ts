@@ -28,7 +28,8 @@ function howToGet(def: ServiceDefinition): string {
  * Hands out a connection per service, in this order:
  * 1. the URL in the service's environment variable (REDIS_URL, DATABASE_URL, ...), if it answers;
  * 2. an ephemeral server of our own, from the installed binary, on a free port;
- * 3. otherwise a ServiceUnavailableError saying which variable to set and how to get a server.
+ * 3. for a service the lab never starts itself (RabbitMQ), a server on its usual local port, if one answers;
+ * 4. otherwise a ServiceUnavailableError saying which variable to set and how to get a server.
  */
 export async function resolveService(
   name: ServiceName,
@@ -48,6 +49,11 @@ export async function resolveService(
     }
   }
   const unavailable = EphemeralServer.unavailableReason(def);
+  if (unavailable && def.ephemeralUnsupported) {
+    // Nothing of ours can stand in, so a server already listening on the usual port is the learner's best bet.
+    const version = await def.probe(def.exampleUrl, PROBE_TIMEOUT_MS).catch(() => undefined);
+    if (version !== undefined) return { connection: { name, url: def.exampleUrl, source: 'local', version } };
+  }
   if (unavailable) {
     throw new ServiceUnavailableError(
       `${def.title} is needed: ${def.envVar} is not set and ${unavailable}; ${howToGet(def)}`,

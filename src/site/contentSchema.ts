@@ -39,6 +39,20 @@ export const ContentMetaSchema = z
   })
   .strict();
 
+/**
+ * Sections of a problem-at-scale page (`## ` headings), in this order: the incident format every
+ * problem follows. `sdlab check` enforces them.
+ */
+export const PROBLEM_SECTIONS = [
+  'The incident',
+  'Why it happens',
+  'How to prevent it',
+  'How to detect it',
+  'How to recover',
+  'Real-world examples',
+  'Quick win',
+] as const;
+
 export type ContentMeta = z.infer<typeof ContentMetaSchema>;
 export type ContentKind = 'article' | 'problem';
 

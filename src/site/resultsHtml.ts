@@ -88,7 +88,8 @@ function renderMachine(result: ResultFile): string {
   const services = result.services.length
     ? result.services
         .map(
-          (s) => `${s.name} ${s.version} (${s.source === 'env' ? 'existing server' : 'started for the run'})`,
+          (s) =>
+            `${s.name} ${s.version} (${s.source === 'ephemeral' ? 'started for the run' : 'existing server'})`,
         )
         .join(', ')
     : 'none';

@@ -17,7 +17,7 @@ export const doctorSpec: CommandSpec = {
 interface ServiceReport {
   service: string;
   status: 'reachable' | 'unreachable' | 'startable' | 'unavailable';
-  source: 'env' | 'ephemeral' | null;
+  source: 'env' | 'local' | 'ephemeral' | null;
   version: string | null;
   detail: string;
 }
@@ -39,13 +39,15 @@ async function diagnose(def: ServiceDefinition): Promise<ServiceReport> {
     await server?.dispose();
     return {
       service: def.name,
-      status: connection.source === 'env' ? 'reachable' : 'startable',
+      status: connection.source === 'ephemeral' ? 'startable' : 'reachable',
       source: connection.source,
       version: connection.version,
       detail:
         connection.source === 'env'
           ? `${def.envVar}=${redact(connection.url)}`
-          : `started and stopped a private instance${local}`,
+          : connection.source === 'local'
+            ? `found on the usual port ${redact(connection.url)} (set ${def.envVar} to use another)`
+            : `started and stopped a private instance${local}`,
     };
   } catch (error) {
     return {

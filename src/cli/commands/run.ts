@@ -57,7 +57,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       for (const c of services.connections) {
         err(
           color.dim(
-            `  ${c.name} ${c.version} (${c.source === 'env' ? 'from environment' : 'started for this run'})`,
+            `  ${c.name} ${c.version} (${c.source === 'env' ? 'from environment' : c.source === 'local' ? `found at ${c.url}` : 'started for this run'})`,
           ),
         );
       }
