@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { withDeadline } from '../../../src/lab/withDeadline.ts';
 import { defineCommands } from './loadCommands.ts';
 import { RateLimiterUnavailableError } from './RateLimiterUnavailableError.ts';
 import { rateLimitHeaders } from './rateLimitHeaders.ts';
@@ -125,6 +126,9 @@ export class SlidingWindowLimiter {
         call,
         this.timeoutMs,
         options.signal,
+        // A timed-out call may still run later (ioredis queues it while reconnecting) and count against
+        // the key: the error is on the safe side of the limit.
+        `Redis did not answer within ${this.timeoutMs} ms`,
       );
       return {
         key,
@@ -185,35 +189,4 @@ function positiveInteger(name: string, value: number): number {
 
 function isReplyError(error: unknown): boolean {
   return error instanceof Error && error.name === 'ReplyError';
-}
-
-/** Settles like `work`, or rejects after `timeoutMs` / when `signal` aborts, whichever comes first. */
-function withDeadline<T>(work: Promise<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      cleanup();
-      reject(signal?.reason);
-    };
-    // A command that timed out may still run later (ioredis queues it while reconnecting), so a
-    // timed-out call can still count against the key: the error is on the safe side of the limit.
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`Redis did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const cleanup = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        cleanup();
-        resolve(value);
-      },
-      (error: unknown) => {
-        cleanup();
-        reject(error);
-      },
-    );
-  });
 }

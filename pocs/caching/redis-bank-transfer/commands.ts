@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+// The sliding-window POC's loader: every commands/<name>-<numberOfKeys>.lua becomes an ioredis command.
+import { defineCommands, readCommands } from '../../api-design/sliding-window-rate-limiter/loadCommands.ts';
+
+export const COMMANDS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
+
+export type TransferRedis = Redis & { transfer(from: string, to: string, amount: number): Promise<number> };
+
+/** Adds `transfer(fromKey, toKey, amount)` to the client. */
+export function defineTransferCommands(redis: Redis): TransferRedis {
+  if (!('transfer' in redis)) defineCommands(redis, readCommands(COMMANDS_DIR));
+  return redis as TransferRedis;
+}
