@@ -63,14 +63,17 @@ describe('counters (real Redis)', () => {
   });
 
   it('a window counter without later hits disappears at its expiry', async () => {
+    // A fixed clock: with the real one a 300 ms window can roll over between the hit and keyFor below.
+    const at = Date.now();
     const counter = new FixedWindowCounter({
       redis,
       keyPrefix: `${ns}:short:`,
       windowMs: 300,
       keepWindows: 1,
+      now: () => at,
     });
     await counter.hit('x');
-    const key = counter.keyFor('x', counter.windowOf(Date.now()));
+    const key = counter.keyFor('x', counter.windowOf(at));
     expect(await redis.ttl(key)).toBe(1); // ceil(2 windows × 300 ms) = 1 s
     await new Promise((r) => setTimeout(r, 1_300));
     expect(await redis.exists(key)).toBe(0);
