@@ -5,6 +5,8 @@ export interface SlotRow {
   atMs: number;
   offered: number;
   allowed: number;
+  /** How long the slot's requests took to be answered: tokens refill meanwhile. */
+  tookMs: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -19,17 +21,19 @@ export async function burstThenSteady(
   key: string,
   options: { burst: number; perSlot: number; slots: number; signal: AbortSignal },
 ): Promise<SlotRow[]> {
-  const fire = async (n: number) => {
-    const decisions = await Promise.all(Array.from({ length: n }, () => limiter.take(key)));
-    return decisions.filter((d) => d.allowed).length;
+  const fire = async (atMs: number, offered: number): Promise<SlotRow> => {
+    const t0 = performance.now();
+    const decisions = await Promise.all(Array.from({ length: offered }, () => limiter.take(key)));
+    const allowed = decisions.filter((d) => d.allowed).length;
+    return { atMs, offered, allowed, tookMs: performance.now() - t0 };
   };
   const start = performance.now();
-  const rows: SlotRow[] = [{ atMs: 0, offered: options.burst, allowed: await fire(options.burst) }];
+  const rows: SlotRow[] = [await fire(0, options.burst)];
   for (let slot = 1; slot <= options.slots; slot++) {
     options.signal.throwIfAborted();
     // Sleep to the slot's start on the local clock; the bucket itself only trusts Redis's clock.
     await sleep(slot * 100 - (performance.now() - start));
-    rows.push({ atMs: slot * 100, offered: options.perSlot, allowed: await fire(options.perSlot) });
+    rows.push(await fire(slot * 100, options.perSlot));
   }
   return rows;
 }
