@@ -2,32 +2,32 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { deleteRedisKeys as deleteKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { useRedis } from '../../../src/testing/redis.ts';
+import { serviceUrl } from '../../../src/testing/services.ts';
 import { RateLimiterUnavailableError } from './RateLimiterUnavailableError.ts';
 import { type RateLimitDecision, SlidingWindowLimiter } from './SlidingWindowLimiter.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('SlidingWindowLimiter (real Redis)', () => {
-  const ns = testNamespace('sliding-window-rate-limiter');
-  const connections = Array.from({ length: 4 }, () => new Redis(serviceUrl('redis')));
-  const redis = connections[0]!;
+  const db = useRedis('sliding-window-rate-limiter', { connections: 4 });
+  const { ns } = db;
   const limiter = (
     limit: number,
     windowMs: number,
     extra: { limitFor?: (key: string) => number | undefined } = {},
-  ) => new SlidingWindowLimiter({ redis, limit, windowMs, keyPrefix: `${ns}:`, ...extra });
+  ) => new SlidingWindowLimiter({ redis: db.redis, limit, windowMs, keyPrefix: `${ns}:`, ...extra });
 
+  // Runs before useRedis's afterAll, which sweeps once more and closes the clients.
   afterAll(async () => {
-    await deleteKeys(redis, ns);
-    expect(await deleteKeys(redis, ns)).toBe(0); // a second sweep finds nothing left behind
-    await Promise.all(connections.map((c) => c.quit()));
+    await deleteKeys(db.redis, ns);
+    expect(await deleteKeys(db.redis, ns)).toBe(0); // a second sweep finds nothing left behind
   });
 
   // #region exactness-test
   it('admits exactly `limit` of 200 concurrent callers spread over 4 connections', async () => {
     // Four limiters on four connections: four app servers sharing one Redis.
-    const limiters = connections.map(
+    const limiters = db.clients.map(
       (connection) =>
         new SlidingWindowLimiter({ redis: connection, limit: 100, windowMs: 60_000, keyPrefix: `${ns}:` }),
     );
@@ -42,7 +42,7 @@ describe('SlidingWindowLimiter (real Redis)', () => {
     expect(allowed.map((d) => d.remaining).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 100 }, (_, i) => i),
     );
-    expect(await redis.zcard(`${ns}:exact`)).toBe(100);
+    expect(await db.redis.zcard(`${ns}:exact`)).toBe(100);
   });
   // #endregion exactness-test
 
@@ -96,7 +96,7 @@ describe('SlidingWindowLimiter (real Redis)', () => {
     const rl = limiter(3, 1_200);
     const start = performance.now();
     for (const at of [0, 400, 800]) {
-      await sleep(at - (performance.now() - start));
+      await sleep(Math.max(0, at - (performance.now() - start)));
       expect((await rl.consume('stagger')).allowed).toBe(true);
     }
     const denied = await rl.consume('stagger');
@@ -168,7 +168,7 @@ describe('SlidingWindowLimiter (real Redis)', () => {
   it('gives every key a TTL of at most one window, so idle keys clean themselves up', async () => {
     const rl = limiter(10, 5_000);
     await rl.consume('ttl');
-    const pttl = await redis.pttl(`${ns}:ttl`);
+    const pttl = await db.redis.pttl(`${ns}:ttl`);
     expect(pttl).toBeGreaterThan(0);
     expect(pttl).toBeLessThanOrEqual(5_000);
   });
@@ -179,7 +179,7 @@ describe('SlidingWindowLimiter (real Redis)', () => {
     try {
       vi.setSystemTime(Date.now() + 3_600_000);
       const decision = await rl.consume('skew');
-      const [seconds, micros] = await redis.time();
+      const [seconds, micros] = await db.redis.time();
       const redisNowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
       expect(Math.abs(decision.serverTimeMs - redisNowMs)).toBeLessThan(1_000);
       expect(decision.resetInMs).toBeGreaterThan(0);
@@ -207,9 +207,9 @@ describe('SlidingWindowLimiter (real Redis)', () => {
   });
 
   it('passes a Redis error reply through instead of failing open on it', async () => {
-    await redis.set(`${ns}:not-a-zset`, 'x');
+    await db.redis.set(`${ns}:not-a-zset`, 'x');
     const rl = new SlidingWindowLimiter({
-      redis,
+      redis: db.redis,
       limit: 5,
       windowMs: 1_000,
       keyPrefix: `${ns}:`,

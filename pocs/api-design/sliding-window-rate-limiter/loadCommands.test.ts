@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys as deleteKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
+import { serviceUrl } from '../../../src/testing/services.ts';
 import { defineCommands, parseCommandFileName, readCommands } from './loadCommands.ts';
 
 describe('parseCommandFileName', () => {
@@ -17,13 +17,8 @@ describe('parseCommandFileName', () => {
 });
 
 describe('defineCommands (real Redis)', () => {
-  const ns = testNamespace('sliding-window-rate-limiter');
-  const redis = new Redis(serviceUrl('redis'));
-
-  afterAll(async () => {
-    await deleteKeys(redis, ns);
-    await redis.quit();
-  });
+  const db = useRedis('sliding-window-rate-limiter');
+  const { ns } = db;
 
   it('reads commands/slidingWindow-1.lua as a one-key command', () => {
     const commands = readCommands();
@@ -41,11 +36,11 @@ describe('defineCommands (real Redis)', () => {
       const sha = createHash('sha1').update(script.lua).digest('hex');
       const commands = client as unknown as { slidingWindow(...args: unknown[]): Promise<unknown> };
 
-      const evalshaBefore = await commandCalls(redis, 'evalsha');
+      const evalshaBefore = await commandCalls(db.redis, 'evalsha');
       for (let i = 0; i < 10; i++) await commands.slidingWindow(`${ns}:evalsha`, 100, 60_000, 1, `t${i}`);
-      const evalshaAfter = await commandCalls(redis, 'evalsha');
+      const evalshaAfter = await commandCalls(db.redis, 'evalsha');
 
-      expect(await redis.script('EXISTS', sha)).toEqual([1]);
+      expect(await db.redis.script('EXISTS', sha)).toEqual([1]);
       // The first call on a connection is EVAL (it loads the script); the other nine must be EVALSHA.
       // Other tests may run EVALSHA on the same server at the same time, so this is a lower bound.
       expect(evalshaAfter - evalshaBefore).toBeGreaterThanOrEqual(9);

@@ -1,22 +1,15 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import type { Redis } from 'ioredis';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { defineInventoryCommands } from './commands.ts';
 import { runSale } from './runSale.ts';
 
-const url = serviceUrl('redis');
-const ns = testNamespace('atomic-inventory');
+const db = useRedis('atomic-inventory');
+const { ns, url } = db;
 const sale = { url, stock: 100, buyers: 500, connections: 50, thinkMs: 1 };
-let admin: Redis;
 
 beforeAll(() => {
-  admin = new Redis(url);
-  defineInventoryCommands(admin);
-});
-afterAll(async () => {
-  await deleteRedisKeys(admin, ns);
-  await admin.quit();
+  defineInventoryCommands(db.redis);
 });
 
 describe('500 concurrent buyers, 100 items (real Redis)', () => {
@@ -53,10 +46,10 @@ describe('500 concurrent buyers, 100 items (real Redis)', () => {
 
   it('the Lua script refuses a quantity larger than the stock and changes nothing', async () => {
     const key = `${ns}:partial`;
-    await admin.set(key, 3);
-    const redis = admin as Redis & { reserveStock(key: string, quantity: number): Promise<number> };
+    await db.redis.set(key, 3);
+    const redis = db.redis as Redis & { reserveStock(key: string, quantity: number): Promise<number> };
     expect(await redis.reserveStock(key, 5)).toBe(-1);
-    expect(await admin.get(key)).toBe('3');
+    expect(await db.redis.get(key)).toBe('3');
     expect(await redis.reserveStock(key, 3)).toBe(0);
     expect(await redis.reserveStock(`${ns}:missing`, 1)).toBe(-1); // no key = nothing in stock
   });

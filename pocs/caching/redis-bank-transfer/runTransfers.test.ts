@@ -1,12 +1,10 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { defineTransferCommands } from './commands.ts';
 import { runTransfers } from './runTransfers.ts';
 
-const url = serviceUrl('redis');
-const ns = testNamespace('bank-transfer');
+const db = useRedis('bank-transfer');
+const { ns, url } = db;
 // Small balances and large amounts: many transfers would overdraw, so the no-negative check is exercised.
 const run = {
   url,
@@ -17,15 +15,6 @@ const run = {
   maxAmount: 60,
   thinkMs: 1,
 };
-let admin: Redis;
-
-beforeAll(() => {
-  admin = new Redis(url);
-});
-afterAll(async () => {
-  await deleteRedisKeys(admin, ns);
-  await admin.quit();
-});
 
 describe('1,000 concurrent transfers between 10 accounts (real Redis)', () => {
   for (const strategy of ['lua', 'watch-multi'] as const) {
@@ -45,11 +34,11 @@ describe('1,000 concurrent transfers between 10 accounts (real Redis)', () => {
   });
 
   it('the script refuses an overdraft and changes nothing', async () => {
-    const redis = defineTransferCommands(admin);
-    await admin.mset(`${ns}:a`, 10, `${ns}:b`, 0);
+    const redis = defineTransferCommands(db.redis);
+    await db.redis.mset(`${ns}:a`, 10, `${ns}:b`, 0);
     expect(await redis.transfer(`${ns}:a`, `${ns}:b`, 11)).toBe(-1);
-    expect(await admin.mget(`${ns}:a`, `${ns}:b`)).toEqual(['10', '0']);
+    expect(await db.redis.mget(`${ns}:a`, `${ns}:b`)).toEqual(['10', '0']);
     expect(await redis.transfer(`${ns}:a`, `${ns}:b`, 10)).toBe(0);
-    expect(await admin.mget(`${ns}:a`, `${ns}:b`)).toEqual(['0', '10']);
+    expect(await db.redis.mget(`${ns}:a`, `${ns}:b`)).toEqual(['0', '10']);
   });
 });

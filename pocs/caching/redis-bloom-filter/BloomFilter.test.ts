@@ -1,21 +1,11 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { BloomFilter } from './BloomFilter.ts';
 import { predictedFalsePositiveRate, sizeFor } from './bloomMath.ts';
 import { bloomPositions } from './bloomPositions.ts';
 
-const ns = testNamespace('bloom');
-let redis: Redis;
-
-beforeAll(() => {
-  redis = new Redis(serviceUrl('redis'));
-});
-afterAll(async () => {
-  await deleteRedisKeys(redis, ns);
-  await redis.quit();
-});
+const db = useRedis('bloom');
+const { ns } = db;
 
 const members = (label: string, count: number) => Array.from({ length: count }, (_, i) => `${label}:${i}`);
 
@@ -42,7 +32,12 @@ describe('bloom math', () => {
 describe('BloomFilter on a Redis bitmap (real Redis)', () => {
   it('never gives a false negative, and its measured false-positive rate matches the formula', async () => {
     const n = 20_000;
-    const filter = new BloomFilter({ redis, key: `${ns}:fp`, expectedMembers: n, falsePositiveRate: 0.01 });
+    const filter = new BloomFilter({
+      redis: db.redis,
+      key: `${ns}:fp`,
+      expectedMembers: n,
+      falsePositiveRate: 0.01,
+    });
     const added = members('member', n);
     await filter.add(added);
 
@@ -60,7 +55,7 @@ describe('BloomFilter on a Redis bitmap (real Redis)', () => {
 
   it('reports a member as new exactly once, and the script and the pipelined GETBITs agree', async () => {
     const filter = new BloomFilter({
-      redis,
+      redis: db.redis,
       key: `${ns}:new`,
       expectedMembers: 1_000,
       falsePositiveRate: 0.001,
@@ -74,7 +69,12 @@ describe('BloomFilter on a Redis bitmap (real Redis)', () => {
 
   it('overfilled to 2× n, the false-positive rate climbs far above the target', async () => {
     const n = 5_000;
-    const filter = new BloomFilter({ redis, key: `${ns}:over`, expectedMembers: n, falsePositiveRate: 0.01 });
+    const filter = new BloomFilter({
+      redis: db.redis,
+      key: `${ns}:over`,
+      expectedMembers: n,
+      falsePositiveRate: 0.01,
+    });
     await filter.add(members('member', 2 * n));
     const probes = members('stranger', 20_000);
     const measured = (await filter.mightContain(probes)).filter(Boolean).length / probes.length;
@@ -85,13 +85,13 @@ describe('BloomFilter on a Redis bitmap (real Redis)', () => {
 
   it('reserve() allocates m bits at once: MEMORY USAGE ≈ m/8 bytes', async () => {
     const filter = new BloomFilter({
-      redis,
+      redis: db.redis,
       key: `${ns}:mem`,
       expectedMembers: 100_000,
       falsePositiveRate: 0.01,
     });
     await filter.reserve();
-    const bytes = (await redis.memory('USAGE', filter.key)) ?? 0;
+    const bytes = (await db.redis.memory('USAGE', filter.key)) ?? 0;
     expect(bytes).toBeGreaterThanOrEqual(filter.size.m / 8);
     // jemalloc rounds large allocations up to its next size class (at most a quarter more).
     expect(bytes).toBeLessThan((filter.size.m / 8) * 1.25 + 1_024);

@@ -1,20 +1,15 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
+import { serviceUrl } from '../../../src/testing/services.ts';
 import { ActivityFeed } from './ActivityFeed.ts';
 
 describe('ActivityFeed (real Redis)', () => {
-  const ns = testNamespace('redis-capped-activity-feed');
-  const redis = new Redis(serviceUrl('redis'));
-
-  afterAll(async () => {
-    await deleteRedisKeys(redis, ns);
-    await redis.quit();
-  });
+  const db = useRedis('redis-capped-activity-feed');
+  const { ns } = db;
 
   it('keeps the newest `cap` events, newest first, and pages through them without gaps or overlaps', async () => {
-    const feed = new ActivityFeed({ redis, keyPrefix: `${ns}:f:`, cap: 50 });
+    const feed = new ActivityFeed({ redis: db.redis, keyPrefix: `${ns}:f:`, cap: 50 });
     for (let i = 1; i <= 130; i++) await feed.push('u1', `e${i}`);
 
     expect(await feed.length('u1')).toBe(50);
@@ -64,9 +59,9 @@ describe('ActivityFeed (real Redis)', () => {
   // #endregion cap-test
 
   it('a batch larger than the cap keeps only its newest events', async () => {
-    const feed = new ActivityFeed({ redis, keyPrefix: `${ns}:b:`, cap: 3 });
+    const feed = new ActivityFeed({ redis: db.redis, keyPrefix: `${ns}:b:`, cap: 3 });
     await feed.push('u', 'a', 'b', 'c', 'd', 'e'); // LPUSH a..e leaves e first
     expect(await feed.page('u', 0, 10)).toEqual(['e', 'd', 'c']);
-    expect(() => new ActivityFeed({ redis, keyPrefix: 'x', cap: 0 })).toThrow(/cap/);
+    expect(() => new ActivityFeed({ redis: db.redis, keyPrefix: 'x', cap: 0 })).toThrow(/cap/);
   });
 });

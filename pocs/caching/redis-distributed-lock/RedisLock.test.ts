@@ -1,40 +1,28 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { FencedResource } from './FencedResource.ts';
 import { LockAcquireTimeoutError, RedisLock } from './RedisLock.ts';
 
-const url = serviceUrl('redis');
-const ns = testNamespace('redis-lock');
-const connections: Redis[] = [];
-let redis: Redis;
-
-beforeAll(() => {
-  for (let i = 0; i < 10; i++) connections.push(new Redis(url));
-  redis = connections[0]!;
-});
-afterAll(async () => {
-  await deleteRedisKeys(redis, ns);
-  await Promise.all(connections.map((c) => c.quit()));
-});
+const db = useRedis('redis-lock', { connections: 10 });
+const { ns } = db;
 
 /** 50 contenders spread over 10 connections each add 1 to a counter with GET, 2 ms of work, SET. */
 async function contend(key: string, guard: (i: number, work: () => Promise<void>) => Promise<unknown>) {
-  await redis.set(key, 0);
+  await db.redis.set(key, 0);
   const increment = async (client: Redis) => {
     const value = Number(await client.get(key));
     await sleep(2);
     await client.set(key, value + 1);
   };
-  await Promise.all(Array.from({ length: 50 }, (_, i) => guard(i, () => increment(connections[i % 10]!))));
-  return Number(await redis.get(key));
+  await Promise.all(Array.from({ length: 50 }, (_, i) => guard(i, () => increment(db.clients[i % 10]!))));
+  return Number(await db.redis.get(key));
 }
 
 describe('RedisLock (real Redis)', () => {
   it('gives mutual exclusion to 50 concurrent contenders: the protected counter is exact', async () => {
-    const locks = connections.map(
+    const locks = db.clients.map(
       (c) =>
         new RedisLock({
           redis: c,
@@ -54,7 +42,7 @@ describe('RedisLock (real Redis)', () => {
     expect(count).toBe(50);
     // Every acquisition got the next fencing token, in the order the lock was granted.
     expect(fencingTokens).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect(await redis.exists(`${ns}:mutex:counter`)).toBe(0); // released
+    expect(await db.redis.exists(`${ns}:mutex:counter`)).toBe(0); // released
   });
 
   it('the control: the same contenders without the lock lose increments', async () => {
@@ -64,7 +52,7 @@ describe('RedisLock (real Redis)', () => {
 
   it('a second acquirer waits, then gets the lock once the holder releases it', async () => {
     const lock = new RedisLock({
-      redis,
+      redis: db.redis,
       keyPrefix: `${ns}:wait:`,
       ttlMs: 5_000,
       retryDelayMs: 10,
@@ -81,28 +69,28 @@ describe('RedisLock (real Redis)', () => {
   });
 
   it('release with a wrong token does nothing', async () => {
-    const lock = new RedisLock({ redis, keyPrefix: `${ns}:release:`, ttlMs: 5_000 });
+    const lock = new RedisLock({ redis: db.redis, keyPrefix: `${ns}:release:`, ttlMs: 5_000 });
     const lease = await lock.acquire('r');
     expect(await lock.release({ resource: 'r', token: 'not-the-holders-token' })).toBe(false);
-    expect(await redis.get(`${ns}:release:r`)).toBe(lease.token);
+    expect(await db.redis.get(`${ns}:release:r`)).toBe(lease.token);
     expect(await lock.tryAcquire('r')).toBeNull(); // still held
     expect(await lock.release(lease)).toBe(true);
-    expect(await redis.exists(`${ns}:release:r`)).toBe(0);
+    expect(await db.redis.exists(`${ns}:release:r`)).toBe(0);
   });
 
   it('extend works only for the holder', async () => {
-    const lock = new RedisLock({ redis, keyPrefix: `${ns}:extend:`, ttlMs: 1_000 });
+    const lock = new RedisLock({ redis: db.redis, keyPrefix: `${ns}:extend:`, ttlMs: 1_000 });
     const lease = await lock.acquire('r');
     expect(await lock.extend({ ...lease, token: 'someone-else' }, 60_000)).toBe(false);
-    expect(await redis.pttl(`${ns}:extend:r`)).toBeLessThanOrEqual(1_000);
+    expect(await db.redis.pttl(`${ns}:extend:r`)).toBeLessThanOrEqual(1_000);
     expect(await lock.extend(lease, 60_000)).toBe(true);
-    expect(await redis.pttl(`${ns}:extend:r`)).toBeGreaterThan(50_000);
+    expect(await db.redis.pttl(`${ns}:extend:r`)).toBeGreaterThan(50_000);
     expect(lease.ttlMs).toBe(60_000);
     await lock.release(lease);
   });
 
   it('an expired lock cannot be extended or released by its old holder, and is free for others', async () => {
-    const lock = new RedisLock({ redis, keyPrefix: `${ns}:expiry:`, ttlMs: 100 });
+    const lock = new RedisLock({ redis: db.redis, keyPrefix: `${ns}:expiry:`, ttlMs: 100 });
     const lease = await lock.acquire('r');
     await sleep(250);
     expect(lock.remainingMs(lease)).toBeLessThan(0);
@@ -110,13 +98,13 @@ describe('RedisLock (real Redis)', () => {
     expect(next).not.toBeNull();
     expect(await lock.extend(lease)).toBe(false);
     expect(await lock.release(lease)).toBe(false); // must not delete the new holder's lock
-    expect(await redis.get(`${ns}:expiry:r`)).toBe(next!.token);
+    expect(await db.redis.get(`${ns}:expiry:r`)).toBe(next!.token);
     await lock.release(next!);
   });
 
   it('acquire gives up after its timeout with an error that says what to do', async () => {
     const lock = new RedisLock({
-      redis,
+      redis: db.redis,
       keyPrefix: `${ns}:timeout:`,
       ttlMs: 5_000,
       retryDelayMs: 20,
@@ -130,7 +118,12 @@ describe('RedisLock (real Redis)', () => {
   });
 
   it('acquire stops waiting when its signal is aborted', async () => {
-    const lock = new RedisLock({ redis, keyPrefix: `${ns}:abort:`, ttlMs: 5_000, retryDelayMs: 20 });
+    const lock = new RedisLock({
+      redis: db.redis,
+      keyPrefix: `${ns}:abort:`,
+      ttlMs: 5_000,
+      retryDelayMs: 20,
+    });
     const lease = await lock.acquire('r');
     const controller = new AbortController();
     const attempt = lock.acquire('r', { signal: controller.signal, timeoutMs: 5_000 });
@@ -140,7 +133,7 @@ describe('RedisLock (real Redis)', () => {
   });
 
   it('the fenced resource refuses a write whose token is lower than the highest it has seen', async () => {
-    const resource = new FencedResource(redis, `${ns}:fenced-doc`);
+    const resource = new FencedResource(db.redis, `${ns}:fenced-doc`);
     expect(await resource.writeFenced('v5', 'holder-5', 5)).toEqual({ accepted: true });
     expect(await resource.writeFenced('v5 again', 'holder-5', 5)).toEqual({ accepted: true }); // same holder
     expect(await resource.writeFenced('v4', 'holder-4', 4)).toEqual({ accepted: false, highestSeen: 5 });

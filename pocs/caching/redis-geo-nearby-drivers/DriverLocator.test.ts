@@ -1,28 +1,18 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { seededRandom } from '../redis-bitmap-analytics/seededRandom.ts';
 import { DriverLocator } from './DriverLocator.ts';
 import { CITY_CENTER, generateFleet, randomPoint } from './fleet.ts';
 import { haversineMeters, type LonLat } from './haversine.ts';
 import { nearestReference } from './reference.ts';
 
-const ns = testNamespace('geo-drivers');
-let redis: Redis;
-
-beforeAll(() => {
-  redis = new Redis(serviceUrl('redis'));
-});
-afterAll(async () => {
-  await deleteRedisKeys(redis, ns);
-  await redis.quit();
-});
+const db = useRedis('geo-drivers');
+const { ns } = db;
 
 describe('DriverLocator (real Redis)', () => {
   it('GEOSEARCH BYRADIUS … ASC COUNT equals a haversine computation in JS for a seeded fleet', async () => {
     const fleet = generateFleet(5_000, 11);
-    const locator = new DriverLocator({ redis, key: `${ns}:radius` });
+    const locator = new DriverLocator({ redis: db.redis, key: `${ns}:radius` });
     expect(await locator.goOnline(fleet)).toBe(5_000);
     const stored = await locator.positions(fleet.map((d) => d.id));
     const original = new Map(fleet.map((d) => [d.id, d]));
@@ -45,7 +35,7 @@ describe('DriverLocator (real Redis)', () => {
 
   it('BYBOX returns the drivers inside the box, and only those (outside a 5 m boundary band)', async () => {
     const fleet = generateFleet(5_000, 21);
-    const locator = new DriverLocator({ redis, key: `${ns}:box` });
+    const locator = new DriverLocator({ redis: db.redis, key: `${ns}:box` });
     await locator.goOnline(fleet);
     const center = CITY_CENTER;
     const [width, height] = [3_000, 2_000];
@@ -67,7 +57,7 @@ describe('DriverLocator (real Redis)', () => {
   });
 
   it('follows moving drivers, and a late position report cannot bring an off-duty driver back', async () => {
-    const locator = new DriverLocator({ redis, key: `${ns}:moves` });
+    const locator = new DriverLocator({ redis: db.redis, key: `${ns}:moves` });
     const here = CITY_CENTER;
     await locator.goOnline([
       { id: 'near', lon: here.lon + 0.001, lat: here.lat },

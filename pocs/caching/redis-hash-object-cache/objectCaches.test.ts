@@ -1,19 +1,18 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
+import { serviceUrl } from '../../../src/testing/services.ts';
 import { HashObjectCache, JsonObjectCache } from './objectCaches.ts';
 import { LISTING_FIELDS, sampleProduct } from './sampleProduct.ts';
 
 describe('HashObjectCache vs JsonObjectCache (real Redis)', () => {
-  const ns = testNamespace('redis-hash-object-cache');
-  const redis = new Redis(serviceUrl('redis'));
-  const hash = new HashObjectCache({ redis, keyPrefix: `${ns}:h:`, ttlSeconds: 60 });
-  const json = new JsonObjectCache({ redis, keyPrefix: `${ns}:j:`, ttlSeconds: 60 });
-
-  afterAll(async () => {
-    await deleteRedisKeys(redis, ns);
-    await redis.quit();
+  const db = useRedis('redis-hash-object-cache');
+  const { ns } = db;
+  let hash: HashObjectCache;
+  let json: JsonObjectCache;
+  beforeAll(() => {
+    hash = new HashObjectCache({ redis: db.redis, keyPrefix: `${ns}:h:`, ttlSeconds: 60 });
+    json = new JsonObjectCache({ redis: db.redis, keyPrefix: `${ns}:j:`, ttlSeconds: 60 });
   });
 
   // #region fields-test
@@ -48,7 +47,7 @@ describe('HashObjectCache vs JsonObjectCache (real Redis)', () => {
     await hash.put('9', { name: 'old', legacy: true });
     await hash.put('9', { name: 'new' });
     expect((await hash.getFields('9', ['name', 'legacy'])).value).toEqual({ name: 'new' });
-    expect(await redis.ttl(`${ns}:h:9`)).toBeGreaterThan(55);
+    expect(await db.redis.ttl(`${ns}:h:9`)).toBeGreaterThan(55);
   });
 
   it('100 concurrent readers over 4 connections all get the same consistent subset', async () => {

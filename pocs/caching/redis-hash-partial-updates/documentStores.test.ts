@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
+import { serviceUrl } from '../../../src/testing/services.ts';
 import { HashDocumentStore, JsonDocumentStore, updateJsonWithWatch } from './documentStores.ts';
 
 /** Resolves once `parties` callers have arrived: both updaters have read before either writes. */
@@ -18,19 +18,15 @@ function barrier(parties: number): () => Promise<void> {
 }
 
 describe('partial updates (real Redis, two connections = two app servers)', () => {
-  const ns = testNamespace('redis-hash-partial-updates');
-  const a = new Redis(serviceUrl('redis'));
-  const b = new Redis(serviceUrl('redis'));
+  const db = useRedis('redis-hash-partial-updates', { connections: 2 });
+  const { ns } = db;
+  const a = () => db.clients[0]!;
+  const b = () => db.clients[1]!;
   const user = { name: 'Ada', email: 'ada@old.example', views: 0 };
-
-  afterAll(async () => {
-    await deleteRedisKeys(a, ns);
-    await Promise.all([a.quit(), b.quit()]);
-  });
 
   // #region lost-update-test
   it('JSON read-modify-write: of two concurrent updates to different fields, one is lost', async () => {
-    const [storeA, storeB] = [new JsonDocumentStore(a, `${ns}:j:`), new JsonDocumentStore(b, `${ns}:j:`)];
+    const [storeA, storeB] = [new JsonDocumentStore(a(), `${ns}:j:`), new JsonDocumentStore(b(), `${ns}:j:`)];
     await storeA.create('u1', user);
     const bothRead = barrier(2);
     await Promise.all([
@@ -43,7 +39,7 @@ describe('partial updates (real Redis, two connections = two app servers)', () =
   });
 
   it('hash HSET per field: the same two concurrent updates both survive', async () => {
-    const [storeA, storeB] = [new HashDocumentStore(a, `${ns}:h:`), new HashDocumentStore(b, `${ns}:h:`)];
+    const [storeA, storeB] = [new HashDocumentStore(a(), `${ns}:h:`), new HashDocumentStore(b(), `${ns}:h:`)];
     await storeA.create('u1', user);
     const bothRead = barrier(2);
     await Promise.all([
@@ -56,13 +52,13 @@ describe('partial updates (real Redis, two connections = two app servers)', () =
 
   it('JSON with WATCH: the loser of the race retries on fresh data, and both updates survive', async () => {
     const key = `${ns}:w:u1`;
-    await a.set(key, JSON.stringify(user));
+    await a().set(key, JSON.stringify(user));
     const bothRead = barrier(2);
     const [ra, rb] = await Promise.all([
-      updateJsonWithWatch(a, key, { email: 'ada@new.example' }, { hooks: { afterRead: bothRead } }),
-      updateJsonWithWatch(b, key, { name: 'Ada Lovelace' }, { hooks: { afterRead: bothRead } }),
+      updateJsonWithWatch(a(), key, { email: 'ada@new.example' }, { hooks: { afterRead: bothRead } }),
+      updateJsonWithWatch(b(), key, { name: 'Ada Lovelace' }, { hooks: { afterRead: bothRead } }),
     ]);
-    expect(JSON.parse((await a.get(key))!)).toEqual({
+    expect(JSON.parse((await a().get(key))!)).toEqual({
       ...user,
       name: 'Ada Lovelace',
       email: 'ada@new.example',

@@ -1,29 +1,24 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
+import { serviceUrl } from '../../../src/testing/services.ts';
 import { SessionStore } from './SessionStore.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('SessionStore (real Redis)', () => {
-  const ns = testNamespace('redis-hash-sessions');
-  const redis = new Redis(serviceUrl('redis'));
+  const db = useRedis('redis-hash-sessions');
+  const { ns } = db;
   const store = (idleTimeoutMs: number, extra: { maxLifetimeMs?: number } = {}) =>
-    new SessionStore({ redis, keyPrefix: `${ns}:s:`, idleTimeoutMs, ...extra });
-
-  afterAll(async () => {
-    await deleteRedisKeys(redis, ns);
-    await redis.quit();
-  });
+    new SessionStore({ redis: db.redis, keyPrefix: `${ns}:s:`, idleTimeoutMs, ...extra });
 
   it('stores fields in a hash with the idle timeout as its expiry', async () => {
     const sessions = store(60_000);
     const id = await sessions.create({ userId: 'u1', role: 'admin' });
     expect(id).toMatch(/^[\w-]{22}$/);
     expect(await sessions.get(id)).toMatchObject({ userId: 'u1', role: 'admin' });
-    expect(await redis.type(`${ns}:s:${id}`)).toBe('hash');
-    expect(await redis.pttl(`${ns}:s:${id}`)).toBeGreaterThan(59_000);
+    expect(await db.redis.type(`${ns}:s:${id}`)).toBe('hash');
+    expect(await db.redis.pttl(`${ns}:s:${id}`)).toBeGreaterThan(59_000);
   });
 
   // #region sliding-test
@@ -37,7 +32,7 @@ describe('SessionStore (real Redis)', () => {
       await sleep(150);
       expect(await sessions.get(busy)).not.toBeNull();
     }
-    expect(await redis.exists(`${ns}:s:${idle}`)).toBe(0); // nobody touched it: gone after 600 ms
+    expect(await db.redis.exists(`${ns}:s:${idle}`)).toBe(0); // nobody touched it: gone after 600 ms
     expect(await sessions.get(idle)).toBeNull();
 
     await sleep(900); // now the busy user goes idle too
@@ -55,13 +50,13 @@ describe('SessionStore (real Redis)', () => {
     expect(await sessions.get(id)).toBeNull();
     // A request still in flight writes to the session after logout: it must not recreate it.
     expect(await sessions.update(id, { cart: 'c-10' })).toBe(false);
-    expect(await redis.exists(`${ns}:s:${id}`)).toBe(0);
+    expect(await db.redis.exists(`${ns}:s:${id}`)).toBe(0);
   });
 
   it('an absolute lifetime ends even a busy session', async () => {
     let now = 1_000_000;
     const sessions = new SessionStore({
-      redis,
+      redis: db.redis,
       keyPrefix: `${ns}:abs:`,
       idleTimeoutMs: 60_000,
       maxLifetimeMs: 3_600_000,
@@ -72,7 +67,7 @@ describe('SessionStore (real Redis)', () => {
     expect(await sessions.get(id)).not.toBeNull();
     now += 2_000;
     expect(await sessions.get(id)).toBeNull();
-    expect(await redis.exists(`${ns}:abs:${id}`)).toBe(0);
+    expect(await db.redis.exists(`${ns}:abs:${id}`)).toBe(0);
   });
 
   it('concurrent requests of one session on several connections all see it and keep it alive', async () => {
@@ -84,7 +79,7 @@ describe('SessionStore (real Redis)', () => {
       const id = await sessions[0]!.create({ userId: 'u4' });
       const reads = await Promise.all(Array.from({ length: 100 }, (_, i) => sessions[i % 4]!.get(id)));
       expect(reads.every((s) => s?.userId === 'u4')).toBe(true);
-      expect(await redis.pttl(`${ns}:c:${id}`)).toBeGreaterThan(4_000);
+      expect(await db.redis.pttl(`${ns}:c:${id}`)).toBeGreaterThan(4_000);
     } finally {
       await Promise.all(others.map((r) => r.quit()));
     }

@@ -1,7 +1,5 @@
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { Leaderboard, TieBreakLeaderboard } from './Leaderboard.ts';
 
 /** The reference: sort by points descending, equal points by member descending (what Redis documents for REV). */
@@ -12,19 +10,13 @@ function referenceOrder(points: Map<string, number>): string[] {
 }
 
 describe('Leaderboard (real Redis)', () => {
-  const ns = testNamespace('redis-leaderboard');
-  const connections = Array.from({ length: 4 }, () => new Redis(serviceUrl('redis')));
-  const redis = connections[0]!;
-
-  afterAll(async () => {
-    await deleteRedisKeys(redis, ns);
-    await Promise.all(connections.map((c) => c.quit()));
-  });
+  const db = useRedis('redis-leaderboard', { connections: 4 });
+  const { ns } = db;
 
   // #region reference-test
   it('after 2,000 concurrent ZINCRBYs from 4 connections, every rank, the top 10 and "around me" equal a JS reference', async () => {
     const key = `${ns}:plain`;
-    const boards = connections.map((c) => new Leaderboard(c, key));
+    const boards = db.clients.map((c) => new Leaderboard(c, key));
     const expected = new Map<string, number>();
     // Small deltas over 300 players: plenty of ties, so the tie order is tested too.
     const events = Array.from({ length: 2_000 }, (_, i) => ({
@@ -49,7 +41,7 @@ describe('Leaderboard (real Redis)', () => {
   // #endregion reference-test
 
   it('plain sorted set: equal scores rank by member name (REV: later in the alphabet first), not by who scored first', async () => {
-    const board = new Leaderboard(redis, `${ns}:ties`);
+    const board = new Leaderboard(db.redis, `${ns}:ties`);
     await board.addPoints('zoe', 100); // first to 100
     await board.addPoints('adam', 100);
     await board.addPoints('mia', 100); // last to 100
@@ -59,7 +51,7 @@ describe('Leaderboard (real Redis)', () => {
   // #region tie-test
   it('composite score: equal points rank by who reached them first, deterministically', async () => {
     const season = Date.UTC(2025, 0, 1);
-    const board = new TieBreakLeaderboard(redis, `${ns}:tb`, season);
+    const board = new TieBreakLeaderboard(db.redis, `${ns}:tb`, season);
     await board.addPoints('mia', 60, season + 1_000);
     await board.addPoints('zoe', 100, season + 2_000); // zoe reaches 100 first
     await board.addPoints('adam', 100, season + 3_000);
@@ -78,7 +70,7 @@ describe('Leaderboard (real Redis)', () => {
 
   it('composite score under concurrency: 4 connections × 250 additions keep exact points', async () => {
     const season = Date.now() - 60_000;
-    const boards = connections.map((c) => new TieBreakLeaderboard(c, `${ns}:tbc`, season));
+    const boards = db.clients.map((c) => new TieBreakLeaderboard(c, `${ns}:tbc`, season));
     await Promise.all(
       boards.map(async (b) => {
         for (let i = 0; i < 250; i++) await b.addPoints(`p${i % 10}`, 3);
@@ -86,14 +78,14 @@ describe('Leaderboard (real Redis)', () => {
     );
     const top = await boards[0]!.top(10);
     expect(top.map((e) => e.points)).toEqual(Array(10).fill(300));
-    expect(await redis.hget(`${ns}:tbc:points`, 'p0')).toBe('300');
+    expect(await db.redis.hget(`${ns}:tbc:points`, 'p0')).toBe('300');
   });
 
   it('rejects what the composite score cannot represent', async () => {
-    const board = new TieBreakLeaderboard(redis, `${ns}:bad`, Date.UTC(2025, 0, 1));
+    const board = new TieBreakLeaderboard(db.redis, `${ns}:bad`, Date.UTC(2025, 0, 1));
     await expect(board.addPoints('x', 1.5)).rejects.toThrow(/whole numbers/);
     await expect(board.addPoints('x', 1, Date.UTC(2024, 0, 1))).rejects.toThrow(/outside the season/);
     await expect(board.addPoints('x', 1_000_000, Date.UTC(2025, 0, 2))).rejects.toThrow(/out of range/);
-    expect(await redis.hget(`${ns}:bad:points`, 'x')).toBeNull(); // nothing half-written
+    expect(await db.redis.hget(`${ns}:bad:points`, 'x')).toBeNull(); // nothing half-written
   });
 });

@@ -1,26 +1,23 @@
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { CouponService, type RedemptionResult } from './CouponService.ts';
 import { racyRedeem } from './racyRedeem.ts';
 
 const HOUR = 3_600_000;
 
 describe('CouponService (real Redis)', () => {
-  const ns = testNamespace('redis-lua-coupon-redemption');
-  const connections = Array.from({ length: 4 }, () => new Redis(serviceUrl('redis')));
-  const services = connections.map((redis) => new CouponService({ redis, keyPrefix: `${ns}:` }));
-  const coupons = services[0]!;
+  const db = useRedis('redis-lua-coupon-redemption', { connections: 4 });
+  const { ns } = db;
+  let services: CouponService[];
+  let coupons: CouponService;
+  beforeAll(() => {
+    services = db.clients.map((redis) => new CouponService({ redis, keyPrefix: `${ns}:` }));
+    coupons = services[0]!;
+  });
   const open = async (code: string, cap: number) => {
     const now = await coupons.serverTimeMs();
     await coupons.create(code, { cap, startsAtMs: now - HOUR, endsAtMs: now + HOUR });
   };
-
-  afterAll(async () => {
-    await deleteRedisKeys(connections[0]!, ns);
-    await Promise.all(connections.map((c) => c.quit()));
-  });
 
   // #region cap-test
   it('1,000 concurrent redemptions by 300 users against a cap of 100: exactly 100 redeemed, no user twice', async () => {
@@ -52,7 +49,7 @@ describe('CouponService (real Redis)', () => {
     const k = coupons.keys('RACY');
     const results = await Promise.all(
       Array.from({ length: 1_000 }, (_, i) =>
-        racyRedeem(connections[i % 4]!, k.coupon, k.redeemed, `user-${i % 300}`),
+        racyRedeem(db.clients[i % 4]!, k.coupon, k.redeemed, `user-${i % 300}`),
       ),
     );
     // More "redeemed" answers than the cap allows (the set dedupes users, the answers do not).

@@ -1,21 +1,19 @@
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
-import { Ledger, withLedgerScripts } from './Ledger.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
+import { Ledger, type LedgerRedis, withLedgerScripts } from './Ledger.ts';
 import { parseScriptError, TransferRefusedError } from './scriptErrors.ts';
 
 describe('errors inside Lua scripts (real Redis)', () => {
-  const ns = testNamespace('redis-lua-error-handling');
-  const redis = withLedgerScripts(new Redis(serviceUrl('redis')));
-  const ledger = new Ledger({ redis, keyPrefix: `${ns}:` });
+  const db = useRedis('redis-lua-error-handling');
+  const { ns } = db;
+  let redis: LedgerRedis;
+  let ledger: Ledger;
+  beforeAll(() => {
+    redis = withLedgerScripts(db.redis);
+    ledger = new Ledger({ redis, keyPrefix: `${ns}:` });
+  });
   const balances = async (...accounts: string[]) =>
     Promise.all(accounts.map((a) => redis.get(ledger.key(a))));
-
-  afterAll(async () => {
-    await deleteRedisKeys(redis, ns);
-    await redis.quit();
-  });
 
   it('redis.error_reply reaches the client verbatim; error() and bugs come back as ERR with the script location', async () => {
     const errorReply = await redis.raise('error_reply').catch((e: Error) => e);

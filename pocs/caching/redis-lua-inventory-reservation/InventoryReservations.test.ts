@@ -1,7 +1,5 @@
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { HoldNotConfirmedError } from './HoldNotConfirmedError.ts';
 import { InventoryReservations } from './InventoryReservations.ts';
 import { naiveReserve } from './naiveReserve.ts';
@@ -9,20 +7,14 @@ import { naiveReserve } from './naiveReserve.ts';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('InventoryReservations (real Redis)', () => {
-  const ns = testNamespace('redis-lua-inventory-reservation');
-  const connections = Array.from({ length: 4 }, () => new Redis(serviceUrl('redis')));
-  const redis = connections[0]!;
+  const db = useRedis('redis-lua-inventory-reservation', { connections: 4 });
+  const { ns } = db;
   const inventory = (extra: { holdTtlMs?: number; maxReclaimPerCall?: number } = {}) =>
-    new InventoryReservations({ redis, keyPrefix: `${ns}:`, ...extra });
-
-  afterAll(async () => {
-    await deleteRedisKeys(redis, ns);
-    await Promise.all(connections.map((c) => c.quit()));
-  });
+    new InventoryReservations({ redis: db.redis, keyPrefix: `${ns}:`, ...extra });
 
   // #region no-oversell-test
   it('300 concurrent reservations for 100 items over 4 connections: exactly 100 holds, never oversold', async () => {
-    const inventories = connections.map((c) => new InventoryReservations({ redis: c, keyPrefix: `${ns}:` }));
+    const inventories = db.clients.map((c) => new InventoryReservations({ redis: c, keyPrefix: `${ns}:` }));
     await inventories[0]!.setStock('sku-race', 100);
     const results = await Promise.all(
       Array.from({ length: 300 }, (_, i) => inventories[i % 4]!.reserve('sku-race', 1)),
@@ -40,12 +32,12 @@ describe('InventoryReservations (real Redis)', () => {
 
   it('the same check-then-decrement in two round trips oversells', async () => {
     const key = `${ns}:naive-stock`;
-    await redis.set(key, 100);
+    await db.redis.set(key, 100);
     const results = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => naiveReserve(connections[i % 4]!, key, 1)),
+      Array.from({ length: 300 }, (_, i) => naiveReserve(db.clients[i % 4]!, key, 1)),
     );
     expect(results.filter(Boolean).length).toBeGreaterThan(100);
-    expect(Number(await redis.get(key))).toBeLessThan(0);
+    expect(Number(await db.redis.get(key))).toBeLessThan(0);
   });
 
   it('confirms a live hold: its units become sold, and a second confirm is refused as a duplicate', async () => {
@@ -62,9 +54,9 @@ describe('InventoryReservations (real Redis)', () => {
   it("an expired hold's stock becomes available again, reclaimed inside reserve (no sweeper running)", async () => {
     const inv = inventory();
     await inv.setStock('sku-exp', 5);
-    expect((await inv.reserve('sku-exp', 5, { ttlMs: 150 })).ok).toBe(true);
+    expect((await inv.reserve('sku-exp', 5, { ttlMs: 400 })).ok).toBe(true);
     expect(await inv.reserve('sku-exp', 1)).toMatchObject({ ok: false, reason: 'OUT_OF_STOCK' });
-    await sleep(250);
+    await sleep(500);
     // The next reserve first returns the expired 5, then takes 2 of them.
     expect(await inv.reserve('sku-exp', 2)).toMatchObject({ ok: true, stockLeft: 3, reclaimed: 1 });
     expect(await inv.snapshot('sku-exp')).toMatchObject({ available: 3, held: 2, sold: 0 });
@@ -90,14 +82,22 @@ describe('InventoryReservations (real Redis)', () => {
   it('the sweeper returns expired stock with no buyer around, and bounds the work per call', async () => {
     const inv = inventory({ maxReclaimPerCall: 2 });
     await inv.setStock('sku-sweep', 5);
-    for (let i = 0; i < 5; i++) expect((await inv.reserve('sku-sweep', 1, { ttlMs: 50 })).ok).toBe(true);
-    await sleep(120);
+    // Each hold outlives all five reserves (else a later reserve would reclaim it itself).
+    for (let i = 0; i < 5; i++) expect((await inv.reserve('sku-sweep', 1, { ttlMs: 400 })).ok).toBe(true);
+    await sleep(500);
     expect(await inv.sweep('sku-sweep')).toEqual({ holds: 2, units: 2 });
     const controller = new AbortController();
     inv.startSweeper(['sku-sweep'], { intervalMs: 20, signal: controller.signal });
-    await sleep(150);
-    controller.abort();
-    expect(await inv.snapshot('sku-sweep')).toEqual({ available: 5, held: 0, sold: 0, activeHolds: 0 });
+    try {
+      // Two more sweeps of at most 2 holds each return the last 3.
+      await vi.waitFor(
+        async () =>
+          expect(await inv.snapshot('sku-sweep')).toEqual({ available: 5, held: 0, sold: 0, activeHolds: 0 }),
+        { timeout: 5_000, interval: 20 },
+      );
+    } finally {
+      controller.abort();
+    }
   });
 
   it('keeps available + held + sold constant through a mix of reserves, confirms and expiries', async () => {

@@ -1,23 +1,13 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { runInterleaving } from './interleaving.ts';
 import { traceMultiVsPipeline } from './wireTrace.ts';
 
-const url = serviceUrl('redis');
-const ns = testNamespace('multi-exec');
-let redis: Redis;
-let other: Redis;
-
-beforeAll(() => {
-  redis = new Redis(url);
-  other = new Redis(url);
-});
-afterAll(async () => {
-  await deleteRedisKeys(redis, ns);
-  await Promise.all([redis.quit(), other.quit()]);
-});
+const db = useRedis('multi-exec', { connections: 2 });
+const { ns, url } = db;
+/** A second client: another app server, writing while we work. */
+const other = () => db.clients[1]!;
 
 describe('MULTI/EXEC (real Redis)', () => {
   it('without MULTI, another client’s writes land between ours', async () => {
@@ -40,7 +30,7 @@ describe('MULTI/EXEC (real Redis)', () => {
       await tx.multi({ pipeline: false }); // send MULTI now, then each command as we call it
       expect(await tx.set(key, 'inside')).toBe('QUEUED');
       expect(await tx.incr(`${key}:n`)).toBe('QUEUED');
-      expect(await other.exists(key)).toBe(0); // queued, not applied
+      expect(await other().exists(key)).toBe(0); // queued, not applied
       expect(await tx.exec()).toEqual([
         [null, 'OK'],
         [null, 1],
@@ -48,7 +38,7 @@ describe('MULTI/EXEC (real Redis)', () => {
     } finally {
       await tx.quit();
     }
-    expect(await other.get(key)).toBe('inside');
+    expect(await other().get(key)).toBe('inside');
   });
 
   it('ioredis multi() sends MULTI … EXEC; pipeline() sends the bare commands (seen with MONITOR)', async () => {

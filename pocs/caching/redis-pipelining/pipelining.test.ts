@@ -1,23 +1,18 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../../../src/faults/FaultProxy.ts';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { useRedis } from '../../../src/testing/redis.ts';
+import { serviceUrl } from '../../../src/testing/services.ts';
 import { concurrent, luaBatch, pipelined, sequential, transaction } from './writeModes.ts';
 
 describe('pipelining (real Redis)', () => {
-  const ns = testNamespace('redis-pipelining');
-  const direct = new Redis(serviceUrl('redis'));
-
-  afterAll(async () => {
-    await deleteRedisKeys(direct, ns);
-    await direct.quit();
-  });
+  const db = useRedis('redis-pipelining');
+  const { ns } = db;
 
   // #region order-and-errors-test
   it('returns replies in the order the commands were queued, each with its own error', async () => {
-    await direct.set(`${ns}:text`, 'not a number');
-    const replies = await direct
+    await db.redis.set(`${ns}:text`, 'not a number');
+    const replies = await db.redis
       .pipeline()
       .set(`${ns}:a`, '1')
       .incr(`${ns}:text`) // fails on its own ...
@@ -34,7 +29,7 @@ describe('pipelining (real Redis)', () => {
   // #endregion order-and-errors-test
 
   it('keeps order across 1,000 commands: reply i belongs to command i', async () => {
-    const pipeline = direct.pipeline();
+    const pipeline = db.redis.pipeline();
     for (let i = 0; i < 1_000; i++) pipeline.incrby(`${ns}:order`, i);
     const replies = await pipeline.exec();
     let sum = 0;
@@ -56,8 +51,8 @@ describe('pipelining (real Redis)', () => {
     for (const [name, mode] of Object.entries(modes)) {
       const keys = Array.from({ length: 35 }, (_, i) => `${ns}:mode:${name}:${i}`);
       const values = keys.map((_, i) => `v${i}`);
-      await mode(direct, keys, values);
-      expect(await direct.mget(...keys), name).toEqual(values);
+      await mode(db.redis, keys, values);
+      expect(await db.redis.mget(...keys), name).toEqual(values);
     }
   });
 

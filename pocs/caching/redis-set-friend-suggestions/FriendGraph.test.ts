@@ -1,25 +1,18 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { FriendGraph } from './FriendGraph.ts';
 import { edges, generateGraph, suggestionsReference } from './socialGraph.ts';
 
-const ns = testNamespace('friend-suggestions');
-let redis: Redis;
+const db = useRedis('friend-suggestions');
+const { ns } = db;
 const graphData = generateGraph(2_000, 20, 112);
 let graph: FriendGraph;
 
 beforeAll(async () => {
-  redis = new Redis(serviceUrl('redis'));
-  graph = new FriendGraph({ redis, keyPrefix: `${ns}:` });
+  graph = new FriendGraph({ redis: db.redis, keyPrefix: `${ns}:` });
   const all = edges(graphData);
   for (let i = 0; i < all.length; i += 1_000)
     await Promise.all(all.slice(i, i + 1_000).map(([a, b]) => graph.befriend(a, b)));
-});
-afterAll(async () => {
-  await deleteRedisKeys(redis, ns);
-  await redis.quit();
 });
 
 describe('FriendGraph (real Redis, seeded graph of 2,000 users)', () => {
@@ -33,7 +26,7 @@ describe('FriendGraph (real Redis, seeded graph of 2,000 users)', () => {
       // Never suggest yourself or someone you already know.
       for (const s of expected) expect(s.user === user || graphData.get(user)!.has(s.user)).toBe(false);
     }
-    expect(await redis.keys(`${ns}:tmp:*`)).toEqual([]);
+    expect(await db.redis.keys(`${ns}:tmp:*`)).toEqual([]);
   });
 
   it('mutual friends are the intersection of both friend lists, and the count behind each suggestion', async () => {

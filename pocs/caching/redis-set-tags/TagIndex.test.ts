@@ -1,28 +1,18 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { seededRandom } from '../redis-bitmap-analytics/seededRandom.ts';
 import { generateCatalog, queryReference, randomQuery } from './catalog.ts';
 import { countInconsistencies } from './consistency.ts';
 import { runTagContention } from './contention.ts';
 import { TagIndex } from './TagIndex.ts';
 
-const ns = testNamespace('set-tags');
-let connections: Redis[];
-
-beforeAll(() => {
-  connections = Array.from({ length: 8 }, () => new Redis(serviceUrl('redis')));
-});
-afterAll(async () => {
-  await deleteRedisKeys(connections[0]!, ns);
-  await Promise.all(connections.map((c) => c.quit()));
-});
+const db = useRedis('set-tags', { connections: 8 });
+const { ns } = db;
 
 describe('TagIndex (real Redis)', () => {
   it('keeps item→tags and tag→items consistent under concurrent tag/untag/replace from 8 connections', async () => {
     const result = await runTagContention({
-      connections,
+      connections: [...db.clients],
       keyPrefix: `${ns}:atomic:`,
       atomic: true,
       items: 10,
@@ -36,7 +26,7 @@ describe('TagIndex (real Redis)', () => {
 
   it('answers AND / OR / NOT queries exactly like a JS reference on a seeded catalog', async () => {
     const catalog = generateCatalog(2_000, 7);
-    const index = new TagIndex({ redis: connections[0]!, keyPrefix: `${ns}:catalog:` });
+    const index = new TagIndex({ redis: db.redis, keyPrefix: `${ns}:catalog:` });
     await Promise.all([...catalog].map(([item, tags]) => index.tag(item, tags)));
     // "tagged t0 AND t1 but NOT t2", spelled out once …
     const aAndBNotC = { all: ['t0', 't1'], none: ['t2'] };
@@ -49,12 +39,12 @@ describe('TagIndex (real Redis)', () => {
       const query = randomQuery(random);
       expect(await index.query(query)).toEqual(queryReference(catalog, query));
     }
-    expect(await connections[0]!.keys(`${ns}:catalog:*tmp*`)).toEqual([]);
+    expect(await db.redis.keys(`${ns}:catalog:*tmp*`)).toEqual([]);
     await expect(index.query({ none: ['t1'] })).rejects.toThrow(/at least one tag/);
   });
 
   it('setTags replaces, deleteItem removes the item from every tag', async () => {
-    const index = new TagIndex({ redis: connections[0]!, keyPrefix: `${ns}:replace:` });
+    const index = new TagIndex({ redis: db.redis, keyPrefix: `${ns}:replace:` });
     await index.tag('book', ['new', 'sale']);
     expect(await index.setTags('book', ['sale', 'signed'])).toEqual({ added: 1, removed: 1 });
     expect(await index.tagsOf('book')).toEqual(['sale', 'signed']);

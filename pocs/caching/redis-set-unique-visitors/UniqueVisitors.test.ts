@@ -1,25 +1,15 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { runConcurrentVisits } from './concurrentVisits.ts';
 import { UniqueVisitors } from './UniqueVisitors.ts';
 
-const ns = testNamespace('unique-visitors');
-let connections: Redis[];
-
-beforeAll(() => {
-  connections = Array.from({ length: 8 }, () => new Redis(serviceUrl('redis')));
-});
-afterAll(async () => {
-  await deleteRedisKeys(connections[0]!, ns);
-  await Promise.all(connections.map((c) => c.quit()));
-});
+const db = useRedis('unique-visitors', { connections: 8 });
+const { ns } = db;
 
 describe('UniqueVisitors (real Redis)', () => {
   it('counts exactly under concurrent SADD from 8 connections: 1,000 visitors × 5 visits → 1,000', async () => {
     const result = await runConcurrentVisits({
-      connections,
+      connections: [...db.clients],
       visitors: (redis) => new UniqueVisitors({ redis, keyPrefix: `${ns}:uv:` }),
       racyPrefix: `${ns}:racy:`,
       visitorCount: 1_000,
@@ -35,14 +25,14 @@ describe('UniqueVisitors (real Redis)', () => {
   });
 
   it('SUNIONSTORE counts a visitor seen on several days once, and leaves no scratch key', async () => {
-    const uv = new UniqueVisitors({ redis: connections[0]!, keyPrefix: `${ns}:week:` });
+    const uv = new UniqueVisitors({ redis: db.redis, keyPrefix: `${ns}:week:` });
     await uv.visitMany('pricing', 'mon', ['a', 'b', 'c']);
     await uv.visitMany('pricing', 'tue', ['b', 'c', 'd']);
     await uv.visitMany('pricing', 'wed', ['e']);
     expect(await uv.count('pricing', 'tue')).toBe(3);
     expect(await uv.countAcross('pricing', ['mon', 'tue', 'wed'])).toBe(5);
     expect(await uv.countAcross('pricing', ['mon', 'tue', 'sun'])).toBe(4); // a missing day is an empty set
-    expect(await connections[0]!.keys(`${ns}:week:tmp:*`)).toEqual([]);
-    expect(await connections[0]!.ttl(uv.key('pricing', 'mon'))).toBeGreaterThan(0);
+    expect(await db.redis.keys(`${ns}:week:tmp:*`)).toEqual([]);
+    expect(await db.redis.ttl(uv.key('pricing', 'mon'))).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,5 @@
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { addValueAsMember, type Point, TimeSeries } from './TimeSeries.ts';
 
 /** Deterministic pseudo-random numbers, so a failure can be replayed. */
@@ -22,9 +20,8 @@ function reference(points: Point[], from: number, to: number, exFrom = false, ex
 }
 
 describe('TimeSeries (real Redis)', () => {
-  const ns = testNamespace('redis-sorted-set-time-series');
-  const connections = Array.from({ length: 4 }, () => new Redis(serviceUrl('redis')));
-  const redis = connections[0]!;
+  const db = useRedis('redis-sorted-set-time-series', { connections: 4 });
+  const { ns } = db;
   const random = lcg(42);
   const T0 = Date.UTC(2025, 0, 1);
   // 2,000 readings over 10 minutes at whole seconds (many share a timestamp) with 20 distinct values.
@@ -34,14 +31,9 @@ describe('TimeSeries (real Redis)', () => {
     id: `r${i}`,
   }));
 
-  afterAll(async () => {
-    await deleteRedisKeys(redis, ns);
-    await Promise.all(connections.map((c) => c.quit()));
-  });
-
   // #region window-test
   it('written concurrently from 4 connections, every point is kept, and 60 windows equal a JS reference', async () => {
-    const series = connections.map((c) => new TimeSeries(c, `${ns}:ts`));
+    const series = db.clients.map((c) => new TimeSeries(c, `${ns}:ts`));
     await Promise.all(points.map((p, i) => series[i % 4]!.add(p)));
     expect(await series[0]!.count()).toBe(points.length); // equal timestamps and values, nothing collapsed
 
@@ -60,7 +52,7 @@ describe('TimeSeries (real Redis)', () => {
 
   // #region retention-test
   it('retention removes exactly the points older than the cutoff and keeps the one at it', async () => {
-    const series = new TimeSeries(redis, `${ns}:ret`);
+    const series = new TimeSeries(db.redis, `${ns}:ret`);
     await series.add(...points);
     const cutoff = T0 + 300_000;
     const older = points.filter((p) => p.ts < cutoff).length;
@@ -74,12 +66,12 @@ describe('TimeSeries (real Redis)', () => {
 
   it('the value as member loses readings: equal values collapse into one member', async () => {
     const key = `${ns}:naive`;
-    for (const p of points) await addValueAsMember(redis, key, p.ts, p.value);
-    expect(await redis.zcard(key)).toBe(new Set(points.map((p) => p.value)).size); // 20, not 2,000
+    for (const p of points) await addValueAsMember(db.redis, key, p.ts, p.value);
+    expect(await db.redis.zcard(key)).toBe(new Set(points.map((p) => p.value)).size); // 20, not 2,000
   });
 
   it('rejects timestamps that are not integer milliseconds and ids that would break the encoding', async () => {
-    const series = new TimeSeries(redis, `${ns}:bad`);
+    const series = new TimeSeries(db.redis, `${ns}:bad`);
     await expect(series.add({ ts: 1.5, value: 1 })).rejects.toThrow(/integer/);
     await expect(series.add({ ts: 1, value: 1, id: 'a|b' })).rejects.toThrow(/may not contain/);
   });

@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { useRedis } from '../../../src/testing/redis.ts';
+import { serviceUrl } from '../../../src/testing/services.ts';
 import { measureExpirySpread } from './expirySpread.ts';
 import { StringCache } from './StringCache.ts';
 import { slowProductLoader } from './slowQuery.ts';
@@ -10,13 +9,11 @@ import { slowProductLoader } from './slowQuery.ts';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('StringCache (real Redis, real PostgreSQL loader)', () => {
-  const ns = testNamespace('redis-string-cache-ttl');
-  const redis = new Redis(serviceUrl('redis'));
+  const db = useRedis('redis-string-cache-ttl');
+  const { ns } = db;
   const pool = new pg.Pool({ connectionString: serviceUrl('postgres'), max: 4 });
 
   afterAll(async () => {
-    await deleteRedisKeys(redis, ns);
-    await redis.quit();
     await pool.end();
   });
 
@@ -35,31 +32,46 @@ describe('StringCache (real Redis, real PostgreSQL loader)', () => {
 
   it('loads once on a miss, then serves concurrent readers from Redis without asking the source', async () => {
     const source = countingLoader();
-    const cache = new StringCache({ redis, keyPrefix: `${ns}:a:`, ttlSeconds: 60, load: source.load });
+    const cache = new StringCache({
+      redis: db.redis,
+      keyPrefix: `${ns}:a:`,
+      ttlSeconds: 60,
+      load: source.load,
+    });
 
     const first = await cache.get('42');
     expect(first).toEqual({ hit: false, value: { id: '42', name: 'product 42', priceCents: 398 } });
     const reads = await Promise.all(Array.from({ length: 50 }, () => cache.get('42')));
     expect(reads.every((r) => r.hit && r.value.name === 'product 42')).toBe(true);
     expect(source.calls).toEqual(['42']);
-    expect(await redis.ttl(`${ns}:a:42`)).toBeGreaterThan(55);
+    expect(await db.redis.ttl(`${ns}:a:42`)).toBeGreaterThan(55);
   });
 
   it('an entry disappears at its TTL and the next read goes back to the source', async () => {
     const source = countingLoader();
-    const cache = new StringCache({ redis, keyPrefix: `${ns}:b:`, ttlSeconds: 1, load: source.load });
+    const cache = new StringCache({
+      redis: db.redis,
+      keyPrefix: `${ns}:b:`,
+      ttlSeconds: 1,
+      load: source.load,
+    });
     await cache.get('7');
     expect((await cache.get('7')).hit).toBe(true);
 
     await sleep(1_150);
-    expect(await redis.exists(`${ns}:b:7`)).toBe(0);
+    expect(await db.redis.exists(`${ns}:b:7`)).toBe(0);
     expect((await cache.get('7')).hit).toBe(false);
     expect(source.calls).toEqual(['7', '7']);
   });
 
   it('invalidate() forces a reload', async () => {
     const source = countingLoader();
-    const cache = new StringCache({ redis, keyPrefix: `${ns}:c:`, ttlSeconds: 60, load: source.load });
+    const cache = new StringCache({
+      redis: db.redis,
+      keyPrefix: `${ns}:c:`,
+      ttlSeconds: 60,
+      load: source.load,
+    });
     await cache.get('1');
     await cache.invalidate('1');
     expect((await cache.get('1')).hit).toBe(false);
@@ -72,7 +84,7 @@ describe('StringCache (real Redis, real PostgreSQL loader)', () => {
     const fill = async (prefix: string, jitter: number) => {
       // A fast loader: this test is about expiry times, not load latency.
       const cache = new StringCache({
-        redis,
+        redis: db.redis,
         keyPrefix: prefix,
         ttlSeconds: 600,
         jitter,
@@ -80,7 +92,7 @@ describe('StringCache (real Redis, real PostgreSQL loader)', () => {
       });
       await Promise.all(ids.map((id) => cache.get(id)));
       return measureExpirySpread(
-        redis,
+        db.redis,
         ids.map((id) => prefix + id),
       );
     };
@@ -99,7 +111,7 @@ describe('StringCache (real Redis, real PostgreSQL loader)', () => {
   it('ttlFor stays within ± jitter and rejects nonsense options', () => {
     const at = (r: number) =>
       new StringCache({
-        redis,
+        redis: db.redis,
         keyPrefix: 'x',
         ttlSeconds: 100,
         jitter: 0.2,
@@ -109,23 +121,24 @@ describe('StringCache (real Redis, real PostgreSQL loader)', () => {
     expect(at(0)).toBe(80);
     expect(at(0.5)).toBe(100);
     expect(at(0.999999)).toBe(120);
-    expect(() => new StringCache({ redis, keyPrefix: 'x', ttlSeconds: 0, load: async () => 0 })).toThrow(
-      /at least 1/,
-    );
     expect(
-      () => new StringCache({ redis, keyPrefix: 'x', ttlSeconds: 5, jitter: 1, load: async () => 0 }),
+      () => new StringCache({ redis: db.redis, keyPrefix: 'x', ttlSeconds: 0, load: async () => 0 }),
+    ).toThrow(/at least 1/);
+    expect(
+      () =>
+        new StringCache({ redis: db.redis, keyPrefix: 'x', ttlSeconds: 5, jitter: 1, load: async () => 0 }),
     ).toThrow(/jitter/);
   });
 
   it('a loader slower than loadTimeoutMs fails the read and caches nothing', async () => {
     const cache = new StringCache({
-      redis,
+      redis: db.redis,
       keyPrefix: `${ns}:slow:`,
       ttlSeconds: 60,
       loadTimeoutMs: 50,
       load: slowProductLoader(pool, 400),
     });
     await expect(cache.get('9')).rejects.toThrow(/loadTimeoutMs/);
-    expect(await redis.exists(`${ns}:slow:9`)).toBe(0);
+    expect(await db.redis.exists(`${ns}:slow:9`)).toBe(0);
   });
 });

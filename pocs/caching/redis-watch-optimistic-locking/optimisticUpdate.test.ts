@@ -1,23 +1,12 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { runIncrementRace } from './incrementRace.ts';
 import { OptimisticLockRetriesExhaustedError, optimisticUpdate } from './optimisticUpdate.ts';
 
-const url = serviceUrl('redis');
-const ns = testNamespace('watch-optimistic');
-let redis: Redis;
-let other: Redis;
-
-beforeAll(() => {
-  redis = new Redis(url);
-  other = new Redis(url);
-});
-afterAll(async () => {
-  await deleteRedisKeys(redis, ns);
-  await Promise.all([redis.quit(), other.quit()]);
-});
+const db = useRedis('watch-optimistic', { connections: 2 });
+const { ns, url } = db;
+/** A second client: another app server, writing while we work. */
+const other = () => db.clients[1]!;
 
 describe('optimistic locking with WATCH (real Redis)', () => {
   it('50 concurrent incrementers on 50 connections end at exactly 50, with conflicts retried', async () => {
@@ -46,38 +35,38 @@ describe('optimistic locking with WATCH (real Redis)', () => {
 
   it('EXEC replies null when another client writes the key between WATCH and EXEC', async () => {
     const key = `${ns}:conflict`;
-    await redis.set(key, '1');
-    await redis.watch(key);
-    await other.set(key, '2'); // the other client's write invalidates our WATCH
-    const replies = await redis.multi().set(key, '100').exec();
+    await db.redis.set(key, '1');
+    await db.redis.watch(key);
+    await other().set(key, '2'); // the other client's write invalidates our WATCH
+    const replies = await db.redis.multi().set(key, '100').exec();
     expect(replies).toBeNull();
-    expect(await redis.get(key)).toBe('2');
+    expect(await db.redis.get(key)).toBe('2');
   });
 
   it('counts attempts: a conflict forced on the first try is retried once', async () => {
     const key = `${ns}:retry`;
-    await redis.set(key, '10');
+    await db.redis.set(key, '10');
     let calls = 0;
-    const result = await optimisticUpdate(redis, key, (current) => {
+    const result = await optimisticUpdate(db.redis, key, (current) => {
       calls++;
       // First attempt only: another client writes after our GET, before our EXEC.
-      if (calls === 1) void other.set(key, '20');
+      if (calls === 1) void other().set(key, '20');
       return Number(current) + 1;
     });
-    // compute is synchronous, but other.set is sent before our MULTI/EXEC on another socket and
+    // compute is synchronous, but other().set is sent before our MULTI/EXEC on another socket and
     // Redis serves it first, so attempt 1 conflicts and attempt 2 reads 20.
     expect(result).toEqual({ value: 21, attempts: 2 });
-    expect(await redis.get(key)).toBe('21');
+    expect(await db.redis.get(key)).toBe('21');
   });
 
   it('gives up with a helpful error when it never wins', async () => {
     const key = `${ns}:hot`;
-    await redis.set(key, '0');
+    await db.redis.set(key, '0');
     const attempt = optimisticUpdate(
-      redis,
+      db.redis,
       key,
       (current) => {
-        void other.incr(key); // every attempt is invalidated
+        void other().incr(key); // every attempt is invalidated
         return Number(current) + 1;
       },
       { maxRetries: 3, maxBackoffMs: 0 },
@@ -90,7 +79,7 @@ describe('optimistic locking with WATCH (real Redis)', () => {
     const controller = new AbortController();
     controller.abort(new Error('request cancelled'));
     await expect(
-      optimisticUpdate(redis, `${ns}:aborted`, () => 1, { signal: controller.signal }),
+      optimisticUpdate(db.redis, `${ns}:aborted`, () => 1, { signal: controller.signal }),
     ).rejects.toThrow('request cancelled');
   });
 });

@@ -1,27 +1,21 @@
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { type Claimed, PriorityQueue } from './PriorityQueue.ts';
 
 describe('PriorityQueue (real Redis)', () => {
-  const ns = testNamespace('redis-priority-queue');
-  const redis = new Redis(serviceUrl('redis'));
-  const workers = Array.from({ length: 5 }, () => new Redis(serviceUrl('redis')));
-
-  afterAll(async () => {
-    await deleteRedisKeys(redis, ns);
-    await Promise.all([redis, ...workers].map((c) => c.quit()));
-  });
+  // The producer's connection, then one for each of 5 workers (BZPOPMIN blocks the connection it runs on).
+  const db = useRedis('redis-priority-queue', { connections: 6 });
+  const { ns } = db;
+  const workers = () => db.clients.slice(1);
 
   // #region exactly-once-test
   it('5 workers × 1,000 jobs: each job popped exactly once, each worker in priority-then-FIFO order', async () => {
     const key = `${ns}:q`;
-    const producer = new PriorityQueue(redis, key);
+    const producer = new PriorityQueue(db.redis, key);
     await Promise.all(Array.from({ length: 1_000 }, (_, i) => producer.enqueue(`job-${i}`, (i * 7) % 10)));
 
     const popped = await Promise.all(
-      workers.map(async (connection) => {
+      workers().map(async (connection) => {
         const queue = new PriorityQueue(connection, key);
         const mine: Claimed[] = [];
         for (let c = await queue.dequeue(0.2); c !== null; c = await queue.dequeue(0.2)) mine.push(c);
@@ -43,7 +37,7 @@ describe('PriorityQueue (real Redis)', () => {
   // #endregion exactly-once-test
 
   it('FIFO within a priority; a more urgent job jumps the line', async () => {
-    const queue = new PriorityQueue(redis, `${ns}:fifo`);
+    const queue = new PriorityQueue(db.redis, `${ns}:fifo`);
     for (const job of ['a1', 'a2', 'a3']) await queue.enqueue(job, 5);
     await queue.enqueue('urgent', 0);
     const order = [];
@@ -52,16 +46,16 @@ describe('PriorityQueue (real Redis)', () => {
   });
 
   it('a blocked worker wakes up for a job enqueued later; an empty queue times out with null', async () => {
-    const queue = new PriorityQueue(workers[0]!, `${ns}:block`);
+    const queue = new PriorityQueue(workers()[0]!, `${ns}:block`);
     const waiting = queue.dequeue(2);
     await new Promise((r) => setTimeout(r, 100));
-    await new PriorityQueue(redis, `${ns}:block`).enqueue('late', 3);
+    await new PriorityQueue(db.redis, `${ns}:block`).enqueue('late', 3);
     expect(await waiting).toMatchObject({ job: 'late', priority: 3 });
     expect(await queue.dequeue(0.1)).toBeNull();
   });
 
   it('enqueue is idempotent per job id and validates the priority', async () => {
-    const queue = new PriorityQueue(redis, `${ns}:idem`);
+    const queue = new PriorityQueue(db.redis, `${ns}:idem`);
     expect(await queue.enqueue('j', 4)).toBe(true);
     expect(await queue.enqueue('j', 0)).toBe(false);
     expect(await queue.size()).toBe(1);

@@ -1,24 +1,17 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/services/namespaces.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { runCrashScenario } from './crashScenario.ts';
 import { queueKeys, ReliableQueue, reapDeadWorkers } from './ReliableQueue.ts';
 
 describe('reliable job queue (real Redis, a real worker process SIGKILLed mid-job)', () => {
-  const ns = testNamespace('redis-reliable-job-queue');
-  const url = serviceUrl('redis');
-  const redis = new Redis(url);
-
-  afterAll(async () => {
-    await deleteRedisKeys(redis, ns);
-    await redis.quit();
-  });
+  const db = useRedis('redis-reliable-job-queue');
+  const { ns, url } = db;
 
   // #region crash-test
   it('BLMOVE + processing list + reaper: every one of 60 jobs completes after a crash, none lost', async () => {
     const r = await runCrashScenario({
-      redis,
+      redis: db.redis,
       url,
       prefix: `${ns}:rel:`,
       mode: 'reliable',
@@ -31,12 +24,12 @@ describe('reliable job queue (real Redis, a real worker process SIGKILLed mid-jo
     expect(r.completedUnique).toBe(60);
     expect(r.requeuedByReaper).toBe(1); // the job it was working on when it died
     expect(r.duplicates).toBeGreaterThanOrEqual(0); // at-least-once: counted, and reported by the demo
-    expect(await redis.llen(`${ns}:rel:processing:doomed`)).toBe(0);
+    expect(await db.redis.llen(`${ns}:rel:processing:doomed`)).toBe(0);
   });
 
   it('plain BRPOP: the job in flight when the worker dies is lost', async () => {
     const r = await runCrashScenario({
-      redis,
+      redis: db.redis,
       url,
       prefix: `${ns}:pop:`,
       mode: 'brpop',
@@ -53,7 +46,7 @@ describe('reliable job queue (real Redis, a real worker process SIGKILLed mid-jo
   it('the reaper leaves a live worker alone and requeues a dead one in claim order', async () => {
     const prefix = `${ns}:reap:`;
     const keys = queueKeys(prefix);
-    const queue = new ReliableQueue(redis, prefix);
+    const queue = new ReliableQueue(db.redis, prefix);
     await queue.enqueue('a', 'b', 'c', 'd');
     await queue.heartbeat('live', 60_000);
     await queue.heartbeat('dead', 1);
@@ -62,18 +55,18 @@ describe('reliable job queue (real Redis, a real worker process SIGKILLed mid-jo
     await queue.claim('dead', 0.1); // c
     await new Promise((r) => setTimeout(r, 20));
 
-    expect((await reapDeadWorkers(redis, prefix)).sort()).toEqual(['b', 'c']);
-    expect(await redis.lrange(keys.processing('live'), 0, -1)).toEqual(['a']);
+    expect((await reapDeadWorkers(db.redis, prefix)).sort()).toEqual(['b', 'c']);
+    expect(await db.redis.lrange(keys.processing('live'), 0, -1)).toEqual(['a']);
     // b was claimed first, so it is consumed first again (the queue is consumed from the right).
-    expect(await redis.lrange(keys.queue, 0, -1)).toEqual(['d', 'c', 'b']);
-    expect(await redis.smembers(keys.workers)).toEqual(['live']);
+    expect(await db.redis.lrange(keys.queue, 0, -1)).toEqual(['d', 'c', 'b']);
+    expect(await db.redis.smembers(keys.workers)).toEqual(['live']);
   });
 
   it('concurrent claimers on separate connections never get the same job', async () => {
     const prefix = `${ns}:claim:`;
     const connections = Array.from({ length: 5 }, () => new Redis(url));
     try {
-      await new ReliableQueue(redis, prefix).enqueue(...Array.from({ length: 200 }, (_, i) => `j${i}`));
+      await new ReliableQueue(db.redis, prefix).enqueue(...Array.from({ length: 200 }, (_, i) => `j${i}`));
       const claimed = await Promise.all(
         connections.map(async (c, w) => {
           const q = new ReliableQueue(c, prefix);

@@ -1,29 +1,16 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../../../src/lab/index.ts';
-import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { useRedis } from '../../../src/testing/redis.ts';
 import { ActivityLog, compareIds } from './ActivityLog.ts';
 import { OffsetConsumer } from './OffsetConsumer.ts';
 
-const ns = testNamespace('streams_broker');
-let redis: Redis;
-const readers: Redis[] = [];
-const reader = () => {
-  const r = new Redis(serviceUrl('redis'));
-  readers.push(r);
-  return r;
-};
-beforeAll(() => {
-  redis = new Redis(serviceUrl('redis'));
-});
-afterAll(async () => {
-  await deleteRedisKeys(redis, ns);
-  await Promise.all([redis, ...readers].map((r) => r.quit()));
-});
+const db = useRedis('streams_broker');
+const { ns } = db;
+/** A connection of its own for a blocking read (XREAD BLOCK holds the connection it runs on). */
+const reader = () => db.connect();
 
 describe('ActivityLog (a Redis stream)', () => {
   it('keeps history in order, newest-first for feeds, and trims with MAXLEN ~ to about maxLen', async () => {
-    const log = new ActivityLog(redis, { key: `${ns}:trim`, maxLen: 100 });
+    const log = new ActivityLog(db.redis, { key: `${ns}:trim`, maxLen: 100 });
     for (let i = 0; i < 1000; i++) await log.append({ user: 'u1', action: 'view', n: i });
     const length = await log.length();
     // `~` trims whole internal nodes (stream-node-max-entries, 100 by default): never fewer than maxLen.
@@ -37,29 +24,35 @@ describe('ActivityLog (a Redis stream)', () => {
   });
 
   it('XREAD BLOCK from $ returns only entries added after it started waiting', async () => {
-    const log = new ActivityLog(redis, { key: `${ns}:tail`, maxLen: 1000 });
+    const log = new ActivityLog(db.redis, { key: `${ns}:tail`, maxLen: 1000 });
     await log.append({ n: 'old' });
-    const waiting = log.readAfter(reader(), '$', { blockMs: 3_000, count: 10 });
-    await new Promise((r) => setTimeout(r, 100));
+    const connection = reader();
+    const clientId = String(await connection.client('ID'));
+    const waiting = log.readAfter(connection, '$', { blockMs: 3_000, count: 10 });
+    // Append only once Redis shows the reader blocked in XREAD: a fixed sleep races a slow connect.
+    await vi.waitFor(
+      async () => expect(String(await db.redis.call('CLIENT', 'LIST', 'ID', clientId))).toMatch(/cmd=xread/),
+      { timeout: 3_000, interval: 10 },
+    );
     await log.append({ n: 'new' });
     expect((await waiting).map((e) => e.fields.n)).toEqual(['new']);
   });
 
   it('a consumer offline during 50 appends resumes from its saved id: all 50, in order, no duplicates', async () => {
-    const log = new ActivityLog(redis, { key: `${ns}:resume`, maxLen: 10_000 });
+    const log = new ActivityLog(db.redis, { key: `${ns}:resume`, maxLen: 10_000 });
     const offsetKey = `${ns}:offset:mailer`;
     const seen: string[] = [];
     const handle = (entries: { fields: Record<string, string> }[]) => {
       for (const e of entries) seen.push(e.fields.n as string);
     };
     for (let i = 0; i < 10; i++) await log.append({ n: i });
-    const first = new OffsetConsumer(log, redis, reader(), { offsetKey, startFrom: '0', blockMs: 50 });
+    const first = new OffsetConsumer(log, db.redis, reader(), { offsetKey, startFrom: '0', blockMs: 50 });
     await first.catchUp(handle);
     expect(seen).toHaveLength(10);
 
     for (let i = 10; i < 60; i++) await log.append({ n: i }); // the consumer is down meanwhile
 
-    const restarted = new OffsetConsumer(log, redis, reader(), {
+    const restarted = new OffsetConsumer(log, db.redis, reader(), {
       offsetKey,
       startFrom: '0',
       blockMs: 50,
@@ -70,7 +63,7 @@ describe('ActivityLog (a Redis stream)', () => {
   });
 
   it('detects when trimming overtook a consumer that was away longer than the retention', async () => {
-    const log = new ActivityLog(redis, { key: `${ns}:gap`, maxLen: 10 });
+    const log = new ActivityLog(db.redis, { key: `${ns}:gap`, maxLen: 10 });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await log.append({ n: i }));
     expect(await log.retentionOvertook(ids[4]!)).toBe(false);
