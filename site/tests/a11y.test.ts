@@ -52,5 +52,6 @@ describe('accessibility', () => {
       }
     }
     expect(found, found.join('\n')).toEqual([]);
-  });
+    // 8 page types × 2 themes of axe in one browser: about a minute on a quiet 2-core box, more on a busy one.
+  }, 300_000);
 });
