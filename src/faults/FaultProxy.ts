@@ -96,6 +96,10 @@ export class FaultProxy {
       return;
     }
     const upstream = net.connect(this.target.port, this.target.host);
+    // The proxy adds exactly the latency it is told to: without this, Nagle's algorithm holds a small
+    // write back until the previous one is acknowledged, which adds delay nobody asked for.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     this.sockets.add(client);
     this.sockets.add(upstream);
     // An error tears both sides down at once; a clean close is forwarded by pipe() as an end() once the
