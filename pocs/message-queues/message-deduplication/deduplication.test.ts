@@ -3,19 +3,20 @@ import { serviceUrl, testNamespace } from '../../../src/testing/services.ts';
 import { messageId } from './publishWithDuplicates.ts';
 import { runScenario, type ScenarioOptions } from './runScenario.ts';
 
+/** One scenario with its own queue, schema and key prefix (read the URLs at run time: global set-up sets them). */
+const scenario = (owner: string, options: Omit<ScenarioOptions, 'urls' | 'namespace'>) =>
+  runScenario({
+    urls: { amqp: serviceUrl('rabbitmq'), redis: serviceUrl('redis'), database: serviceUrl('postgres') },
+    namespace: testNamespace(`dedup_${owner}`),
+    timeoutMs: 45_000,
+    ...options,
+  });
+
 /**
  * Every test runs real consumer processes against real RabbitMQ, Redis and PostgreSQL; crashes are
  * SIGKILLs of those processes. Each scenario owns a queue, a schema and a key prefix and removes them.
  */
 describe('message deduplication under at-least-once delivery (real crashes)', () => {
-  const urls = () => ({
-    amqp: serviceUrl('rabbitmq'),
-    redis: serviceUrl('redis'),
-    database: serviceUrl('postgres'),
-  });
-  const scenario = (owner: string, options: Omit<ScenarioOptions, 'urls' | 'namespace'>) =>
-    runScenario({ urls: urls(), namespace: testNamespace(`dedup_${owner}`), timeoutMs: 45_000, ...options });
-
   // #region exactly-once-test
   it('transactional dedup: 10,000 messages, 20% re-sent, consumer SIGKILLed mid-stream -> every effect exactly once', async () => {
     const r = await scenario('tx10k', {
@@ -41,13 +42,6 @@ describe('message deduplication under at-least-once delivery (real crashes)', ()
 
 // Small scenarios, independent namespaces: run side by side to save wall time (child start-up dominates).
 describe.concurrent('deduplication variants, small streams', () => {
-  const urls = () => ({
-    amqp: serviceUrl('rabbitmq'),
-    redis: serviceUrl('redis'),
-    database: serviceUrl('postgres'),
-  });
-  const scenario = (owner: string, options: Omit<ScenarioOptions, 'urls' | 'namespace'>) =>
-    runScenario({ urls: urls(), namespace: testNamespace(`dedup_${owner}`), timeoutMs: 45_000, ...options });
   const victim = messageId(50);
 
   it('no dedup: every re-send becomes a second effect', async () => {
