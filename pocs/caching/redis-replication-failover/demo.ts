@@ -6,6 +6,8 @@ import { type ReadStrategy, ReadYourWritesSession } from './ReadYourWritesSessio
 import { ReplicatedRedis } from './ReplicatedRedis.ts';
 import { readThroughput } from './readScaling.ts';
 import { visibilityLagMs } from './replicationLag.ts';
+import { FAST_SENTINELS, SentinelCluster } from './SentinelCluster.ts';
+import { RECONNECT_MS, RETRY_MS, sentinelFailover } from './sentinelFailover.ts';
 
 const LAG_MS = 10;
 
@@ -13,6 +15,7 @@ export default defineDemo({
   async run(ctx) {
     await acknowledgedWritesOnFailover(ctx);
     await readsFromReplicas(ctx);
+    await sentinelFailsOver(ctx);
   },
 });
 
@@ -348,6 +351,125 @@ async function bytesBehindUnderLoad(
   done = true;
   await writing;
   return worst;
+}
+
+// ── 3. Sentinel does the failover: how long writes stop, what is lost, the old primary rejoins ──
+async function sentinelFailsOver(ctx: DemoContext): Promise<void> {
+  // Quick mode: one failover at the fastest detection and no rejoin, which waits on Sentinel's 10 s
+  // INFO period. The full run adds the rejoin and a slower detection setting for comparison.
+  const runs = ctx.quick
+    ? [{ downAfterMs: FAST_SENTINELS.downAfterMs, rejoin: false }]
+    : [
+        { downAfterMs: FAST_SENTINELS.downAfterMs, rejoin: true },
+        { downAfterMs: 3 * FAST_SENTINELS.downAfterMs, rejoin: false },
+      ];
+  const rows = [];
+  for (const run of runs) {
+    ctx.signal.throwIfAborted();
+    ctx.progress(`Sentinel failover: down-after-milliseconds ${run.downAfterMs}`);
+    const cluster = await SentinelCluster.start({
+      settings: { ...FAST_SENTINELS, downAfterMs: run.downAfterMs },
+      signal: ctx.signal,
+    });
+    try {
+      const r = await sentinelFailover(cluster, {
+        keyPrefix: `${ctx.namespace}:sentinel:${run.downAfterMs}:`,
+        writesBefore: ctx.quick ? 200 : 2_000,
+        writesAfter: ctx.quick ? 20 : 200,
+        rejoin: run.rejoin,
+        signal: ctx.signal,
+      });
+      rows.push({
+        downAfterMs: run.downAfterMs,
+        promotionMs: round(r.promotionMs, 0),
+        firstWriteMs: round(r.firstWriteMs, 0),
+        failedWrites: r.failedWrites,
+        acked: r.acked,
+        ackedLost: r.ackedLost,
+        rejoinMs: r.rejoinMs === null ? '—' : round(r.rejoinMs, 0),
+      });
+    } finally {
+      await cluster.dispose();
+    }
+  }
+  ctx.log('');
+  ctx.log(
+    'Three Sentinels (quorum 2) watch the primary; one writer SETs through an ioredis client given only the',
+  );
+  ctx.log(`Sentinels' addresses; the primary is SIGKILLed (writer retries ${RETRY_MS} ms after an error):`);
+  for (const r of rows)
+    ctx.log(
+      `  down-after ${String(r.downAfterMs).padStart(4)} ms: promoted after ${r.promotionMs} ms, first write OK after ` +
+        `${r.firstWriteMs} ms, ${r.failedWrites} writes failed, ${r.ackedLost} of ${r.acked} acknowledged lost` +
+        (typeof r.rejoinMs === 'number'
+          ? `; old primary back as a replica ${r.rejoinMs} ms after its restart`
+          : ''),
+    );
+
+  const fast = rows[0]!;
+  ctx.record.figure(
+    'sentinel-promotion-ms',
+    'Primary killed → Sentinel names a new primary',
+    fast.promotionMs,
+    'ms',
+  );
+  ctx.record.figure(
+    'sentinel-first-write-ms',
+    'Primary killed → first write OK on the new primary',
+    fast.firstWriteMs,
+    'ms',
+  );
+  ctx.record.figure(
+    'sentinel-failed-writes',
+    'Writes that failed during the Sentinel failover',
+    fast.failedWrites,
+  );
+  ctx.record.figure(
+    'sentinel-acked-lost',
+    'Acknowledged writes lost in the Sentinel failover',
+    fast.ackedLost,
+  );
+  if (typeof fast.rejoinMs === 'number')
+    ctx.record.figure(
+      'sentinel-rejoin-ms',
+      'Old primary restarted → replica of the new one',
+      fast.rejoinMs,
+      'ms',
+    );
+  ctx.record.table({
+    id: 'sentinel-failover',
+    title: 'Sentinel failover: SIGKILL of the primary, one writer through a Sentinel-aware client',
+    columns: [
+      { key: 'downAfterMs', label: 'down-after-milliseconds', unit: 'ms' },
+      { key: 'promotionMs', label: 'Until a replica is promoted', unit: 'ms' },
+      { key: 'firstWriteMs', label: 'Until the first write succeeds', unit: 'ms' },
+      { key: 'failedWrites', label: 'Writes failed' },
+      { key: 'acked', label: 'Acknowledged' },
+      { key: 'ackedLost', label: 'Acknowledged and lost' },
+      { key: 'rejoinMs', label: 'Old primary back as a replica', unit: 'ms' },
+    ],
+    rows,
+    chart: {
+      type: 'bar',
+      x: 'downAfterMs',
+      y: ['promotionMs', 'firstWriteMs'],
+      title: 'Time without a primary (lower is better)',
+    },
+  });
+  if (rows.length > 1)
+    ctx.record.compare({
+      id: 'sentinel-down-after',
+      title: 'Primary killed → first write OK, by down-after-milliseconds',
+      unit: 'ms',
+      better: 'lower',
+      baseline: { label: `${rows[1]!.downAfterMs} ms`, value: rows[1]!.firstWriteMs },
+      candidate: { label: `${fast.downAfterMs} ms`, value: fast.firstWriteMs },
+    });
+  ctx.record.note(
+    `Sentinel run: replicas replicate from the primary directly (no proxy, no added delay); quorum ${FAST_SENTINELS.quorum}, ` +
+      `failover-timeout ${FAST_SENTINELS.failoverTimeoutMs} ms; the client has no offline queue, reconnects every ` +
+      `${RECONNECT_MS} ms and the writer retries ${RETRY_MS} ms after an error, so "writes failed" counts attempts.`,
+  );
 }
 
 async function withCluster<T>(ctx: DemoContext, fn: (cluster: ReplicatedRedis) => Promise<T>): Promise<T> {
