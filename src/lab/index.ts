@@ -9,3 +9,4 @@ export { EphemeralServer } from '../services/EphemeralServer.ts';
 export { createPgSchema, deleteRedisKeys } from '../services/namespaces.ts';
 export { SERVICES } from '../services/registry.ts';
 export { type Demo, type DemoContext, defineDemo, type ServiceConnection } from './demo.ts';
+export { seededRandom } from './seededRandom.ts';

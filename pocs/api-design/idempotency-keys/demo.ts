@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
-import { createPgSchema, type DemoContext, defineDemo, round, runLoad } from '../../../src/lab/index.ts';
+import {
+  createPgSchema,
+  type DemoContext,
+  defineDemo,
+  round,
+  runLoad,
+  seededRandom,
+} from '../../../src/lab/index.ts';
 import { createIdempotencyTables, IdempotencyStore } from './IdempotencyStore.ts';
 import { buildPaymentsApp } from './paymentsApp.ts';
 import { payWithRetries } from './retryingClient.ts';
@@ -29,17 +36,6 @@ export default defineDemo({
     }
   },
 });
-
-/** A deterministic PRNG (mulberry32), so every run sees the same sequence of slow and fast requests. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface RetryRow {
   variant: string;
@@ -74,7 +70,7 @@ async function retriesAfterTimeouts(ctx: DemoContext, pool: Pool): Promise<void>
   for (const withKeys of [false, true]) {
     ctx.signal.throwIfAborted();
     ctx.progress('retries after timeouts', rows.length, 2);
-    const random = seeded(72_73);
+    const random = seededRandom(72_73);
     const app = buildPaymentsApp({
       pool,
       idempotency: withKeys ? new IdempotencyStore({ pool, staleAfterMs: 10_000 }) : null,

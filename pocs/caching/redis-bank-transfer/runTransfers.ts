@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 import { defineTransferCommands } from './commands.ts';
 import { TRANSFERS, type TransferStrategy } from './transfers.ts';
 
@@ -32,18 +33,6 @@ export interface TransferRunResult {
   transfersPerSecond: number;
 }
 
-/** A small deterministic PRNG (mulberry32): the same transfer list for every strategy. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // #region run-transfers
 /** Runs `transfers` random transfers between `accounts` accounts concurrently, then audits the books. */
 export async function runTransfers(
@@ -51,7 +40,7 @@ export async function runTransfers(
   options: TransferRunOptions,
 ): Promise<TransferRunResult> {
   const { transfer } = TRANSFERS[strategy];
-  const random = prng(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const keys = Array.from({ length: options.accounts }, (_, i) => `${options.keyPrefix}acct:${i}`);
   const plan = Array.from({ length: options.transfers }, () => {
     const from = Math.floor(random() * keys.length);

@@ -1,4 +1,4 @@
-import { seededRandom } from './seededRandom.ts';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 
 export interface PopulationOptions {
   /** User ids are 0 … users-1: dense, the case bitmaps are made for. */

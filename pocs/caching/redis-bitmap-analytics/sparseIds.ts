@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 import { DailyActiveUsers } from './DailyActiveUsers.ts';
 import { fillSet, memoryUsage } from './memoryUsage.ts';
-import { seededRandom } from './seededRandom.ts';
 
 export interface SparseRow {
   layout: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 import { useRedis } from '../../../src/testing/redis.ts';
-import { seededRandom } from '../redis-bitmap-analytics/seededRandom.ts';
 import { DriverLocator } from './DriverLocator.ts';
 import { CITY_CENTER, generateFleet, randomPoint } from './fleet.ts';
 import { haversineMeters, type LonLat } from './haversine.ts';

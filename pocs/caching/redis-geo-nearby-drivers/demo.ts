@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { defineDemo, deleteRedisKeys, LatencyRecorder } from '../../../src/lab/index.ts';
-import { seededRandom } from '../redis-bitmap-analytics/seededRandom.ts';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 import { DriverLocator } from './DriverLocator.ts';
 import { generateFleet, moveDrivers, randomPoint } from './fleet.ts';
 import { haversineMeters } from './haversine.ts';

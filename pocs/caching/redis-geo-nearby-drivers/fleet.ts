@@ -1,4 +1,4 @@
-import { seededRandom } from '../redis-bitmap-analytics/seededRandom.ts';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 import type { LonLat } from './haversine.ts';
 
 export interface Driver extends LonLat {

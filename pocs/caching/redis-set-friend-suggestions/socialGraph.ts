@@ -1,4 +1,4 @@
-import { seededRandom } from '../redis-bitmap-analytics/seededRandom.ts';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 import { rank, type Suggestion } from './FriendGraph.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 import { useRedis } from '../../../src/testing/redis.ts';
-import { seededRandom } from '../redis-bitmap-analytics/seededRandom.ts';
 import { generateCatalog, queryReference, randomQuery } from './catalog.ts';
 import { countInconsistencies } from './consistency.ts';
 import { runTagContention } from './contention.ts';

@@ -1,4 +1,4 @@
-import { seededRandom } from '../redis-bitmap-analytics/seededRandom.ts';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 import type { TagQuery } from './TagIndex.ts';
 
 export const TAGS = Array.from({ length: 20 }, (_, i) => `t${i}`);

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { seededRandom } from '../redis-bitmap-analytics/seededRandom.ts';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 import { countInconsistencies } from './consistency.ts';
 import { TagIndex } from './TagIndex.ts';
 

@@ -1,4 +1,5 @@
 import type amqp from 'amqplib';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 
 export interface PublishPlanOptions {
   messages: number;
@@ -17,23 +18,11 @@ export interface PublishPlan {
   duplicatesSent: number;
 }
 
-/** mulberry32: a tiny seeded PRNG, so a run's duplicates are the same every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const messageId = (i: number) => `m-${String(i).padStart(6, '0')}`;
 
 /** Builds the send order: every message once, and `duplicateRate` of them again a little later. */
 export function planSends(options: PublishPlanOptions): PublishPlan {
-  const rnd = random(options.seed);
+  const rnd = seededRandom(options.seed); // the same duplicates every run
   const ids = Array.from({ length: options.messages }, (_, i) => messageId(i));
   const slots: { at: number; order: number; id: string; amount: number }[] = [];
   const resend = Math.round(options.messages * options.duplicateRate);

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 export type DependencyMode = 'healthy' | 'down' | 'recovering';
 
 export interface FlakyDependencyOptions {
@@ -45,7 +46,7 @@ export class FlakyDependency {
     this.latencyMs = options.latencyMs ?? 2;
     this.recoveringLatencyMs = options.recoveringLatencyMs ?? 5;
     this.recoveringErrorRate = options.recoveringErrorRate ?? 0.1;
-    this.random = mulberry32(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? 1); // repeatable "random" failures;
   }
 
   /** Handle one request. */
@@ -95,16 +96,4 @@ export class FlakyDependency {
   close(): void {
     for (const fail of [...this.hung]) fail(new Error('FlakyDependency closed'));
   }
-}
-
-/** Small seeded PRNG (public-domain mulberry32): repeatable "random" failures. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/lab/seededRandom.ts';
 import { createBackoff, delayBounds, JITTER_STRATEGIES, type JitterStrategy } from './backoff.ts';
 
 const BASE = 10;
@@ -6,20 +7,9 @@ const CAP = 1_000;
 const DRAWS = 2_000; // clients
 const RETRIES = 12; // enough to hit the cap (10 * 2^7 > 1000)
 
-/** A deterministic PRNG (mulberry32), so a failing draw can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('backoff strategies (AWS "Exponential Backoff And Jitter")', () => {
   it.each(JITTER_STRATEGIES)('%s: every wait of every client stays within its bounds', (jitter) => {
-    const random = seeded(42);
+    const random = seededRandom(42);
     const violations: string[] = [];
     let lowest = Number.POSITIVE_INFINITY;
     let highest = 0;
