@@ -10,3 +10,4 @@ export { createPgSchema, deleteRedisKeys } from '../services/namespaces.ts';
 export { SERVICES } from '../services/registry.ts';
 export { type Demo, type DemoContext, defineDemo, type ServiceConnection } from './demo.ts';
 export { seededRandom } from './seededRandom.ts';
+export { waitUntil } from './waitUntil.ts';

@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { EphemeralServer, FaultProxy, type Faults, SERVICES } from '../../../src/lab/index.ts';
+import { waitUntil } from '../../../src/lab/waitUntil.ts';
 import { replicationInfo } from './replicationInfo.ts';
-import { waitUntil } from './waitUntil.ts';
 
 /** One replica: its server, the faulty link it replicates through, and a client for reads. */
 export interface ReplicaNode {

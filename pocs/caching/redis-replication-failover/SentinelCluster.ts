@@ -2,10 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { EphemeralServer, SERVICES } from '../../../src/lab/index.ts';
+import { waitUntil } from '../../../src/lab/waitUntil.ts';
 import type { ServiceDefinition } from '../../../src/services/ServiceDefinition.ts';
 import { connect } from './ReplicatedRedis.ts';
 import { replicationInfo } from './replicationInfo.ts';
-import { waitUntil } from './waitUntil.ts';
 
 export const MASTER_NAME = 'poc123';
 

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { EphemeralServer } from '../../../src/lab/index.ts';
+import { waitUntil } from '../../../src/lab/waitUntil.ts';
 import { missingOn, type WriteOutcome, writeKey } from './ackedWrites.ts';
 import { MASTER_NAME, type SentinelCluster } from './SentinelCluster.ts';
-import { waitUntil } from './waitUntil.ts';
 
 /** How long the writer waits after a failed write before the next one, and ioredis between reconnects. */
 export const RETRY_MS = 10;
