@@ -9,5 +9,6 @@ export { EphemeralServer } from '../services/EphemeralServer.ts';
 export { createPgSchema, deleteRedisKeys } from '../services/namespaces.ts';
 export { SERVICES } from '../services/registry.ts';
 export { type Demo, type DemoContext, defineDemo, type ServiceConnection } from './demo.ts';
+export { type CommandDefinition, defineCommands, readCommands } from './redisCommands.ts';
 export { seededRandom } from './seededRandom.ts';
 export { waitUntil } from './waitUntil.ts';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { defineCommands, readCommands } from '../../../src/lab/redisCommands.ts';
 import { withDeadline } from '../../../src/lab/withDeadline.ts';
-import { defineCommands, readCommands } from '../sliding-window-rate-limiter/loadCommands.ts';
 
 export interface TokenBucketOptions {
   /** An ioredis client you own (the limiter adds its Lua command to it), or a URL the limiter opens and `close()` closes. */

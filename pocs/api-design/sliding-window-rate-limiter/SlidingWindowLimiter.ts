@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { defineCommands, readCommands } from '../../../src/lab/redisCommands.ts';
 import { withDeadline } from '../../../src/lab/withDeadline.ts';
-import { defineCommands } from './loadCommands.ts';
 import { RateLimiterUnavailableError } from './RateLimiterUnavailableError.ts';
 import { rateLimitHeaders } from './rateLimitHeaders.ts';
 
@@ -102,7 +102,7 @@ export class SlidingWindowLimiter {
     this.onRedisError = options.onRedisError ?? 'throw';
     this.ownsRedis = typeof options.redis === 'string';
     const redis = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
-    defineCommands(redis);
+    defineCommands(redis, readCommands(new URL('./commands/', import.meta.url)));
     this.redis = redis as Redis & SlidingWindowCommands;
   }
 

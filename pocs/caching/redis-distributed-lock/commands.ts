@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-// The sliding-window POC's loader: every commands/<name>-<numberOfKeys>.lua becomes an ioredis command.
-import { defineCommands, readCommands } from '../../api-design/sliding-window-rate-limiter/loadCommands.ts';
+// The lab's shared loader: every commands/<name>-<numberOfKeys>.lua becomes an ioredis command.
+import { defineCommands, readCommands } from '../../../src/lab/redisCommands.ts';
 
 export const COMMANDS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
 

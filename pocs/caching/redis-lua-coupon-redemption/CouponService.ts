@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import { defineCommands, readCommands } from '../../api-design/sliding-window-rate-limiter/loadCommands.ts';
+import { defineCommands, readCommands } from '../../../src/lab/redisCommands.ts';
 
 /** Why a redemption was refused, in the order the script checks the rules. */
 export type DenialReason = 'UNKNOWN_COUPON' | 'NOT_YET_VALID' | 'EXPIRED' | 'ALREADY_REDEEMED' | 'SOLD_OUT';

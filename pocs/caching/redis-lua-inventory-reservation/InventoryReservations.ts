@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import { defineCommands, readCommands } from '../../api-design/sliding-window-rate-limiter/loadCommands.ts';
+import { defineCommands, readCommands } from '../../../src/lab/redisCommands.ts';
 import { HoldNotConfirmedError, type HoldRefusal } from './HoldNotConfirmedError.ts';
 
 export interface InventoryOptions {

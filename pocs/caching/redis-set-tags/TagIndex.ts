@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import { defineCommands, readCommands } from '../../api-design/sliding-window-rate-limiter/loadCommands.ts';
+import { defineCommands, readCommands } from '../../../src/lab/redisCommands.ts';
 
 const COMMANDS = readCommands(path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands'));
 

@@ -26,29 +26,13 @@ local retentionMs = tonumber(ARGV[5])
 local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
--- #region reclaim
--- Lua scripts cannot share code (a Redis 7 function library can, see POC 96), so this block is
--- the same in reserve, confirm and sweep.
-local function reclaimExpired()
-  local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', nowMs, 'LIMIT', 0, maxReclaim)
-  if #expired == 0 then return 0 end
-  local returned = 0
-  for _, id in ipairs(expired) do
-    returned = returned + (tonumber(redis.call('HGET', KEYS[3], id)) or 0)
-    redis.call('HDEL', KEYS[3], id)
-    redis.call('HSET', KEYS[4], id, 'expired')
-  end
-  redis.call('ZREM', KEYS[2], unpack(expired))
-  redis.call('INCRBY', KEYS[1], returned)
-  redis.call('PEXPIRE', KEYS[4], retentionMs)
-  return #expired
-end
--- #endregion reclaim
+-- Scripts cannot call one another, so the loader inlines the shared block here (BullMQ's convention).
+--- @include "reclaimExpired"
 
 -- #region reserve
 local stock = redis.call('GET', KEYS[1])
 if not stock then return { 0, 'UNKNOWN_SKU', 0, 0 } end
-local reclaimed = reclaimExpired()
+local reclaimed = reclaimExpired(nowMs, maxReclaim, retentionMs)
 if redis.call('HEXISTS', KEYS[3], holdId) == 1 or redis.call('HEXISTS', KEYS[4], holdId) == 1 then
   return { 0, 'HOLD_EXISTS', tonumber(redis.call('GET', KEYS[1])), reclaimed }
 end

@@ -14,15 +14,6 @@ local retentionMs = tonumber(ARGV[2])
 local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', nowMs, 'LIMIT', 0, maxReclaim)
-if #expired == 0 then return { 0, 0 } end
-local returned = 0
-for _, id in ipairs(expired) do
-  returned = returned + (tonumber(redis.call('HGET', KEYS[3], id)) or 0)
-  redis.call('HDEL', KEYS[3], id)
-  redis.call('HSET', KEYS[4], id, 'expired')
-end
-redis.call('ZREM', KEYS[2], unpack(expired))
-redis.call('INCRBY', KEYS[1], returned)
-redis.call('PEXPIRE', KEYS[4], retentionMs)
-return { #expired, returned }
+--- @include "reclaimExpired"
+
+return { reclaimExpired(nowMs, maxReclaim, retentionMs) }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 
-/** One Lua script from `commands/`, ready for ioredis `defineCommand`. */
+/** One Lua script from a POC's `commands/` folder, ready for ioredis `defineCommand`. */
 export interface CommandDefinition {
   /** The method name ioredis adds to the client, e.g. `slidingWindow`. */
   name: string;
@@ -11,8 +11,6 @@ export interface CommandDefinition {
   numberOfKeys: number;
   lua: string;
 }
-
-export const COMMANDS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
 
 // #region file-name-convention
 /**
@@ -32,10 +30,34 @@ export function parseCommandFileName(fileName: string): { name: string; numberOf
 }
 // #endregion file-name-convention
 
+// #region includes
+/**
+ * Redis runs each script on its own, so scripts cannot import one another. BullMQ's answer, used here:
+ * a line `--- @include "<name>"` is replaced by `<dir>/includes/<name>.lua` before the script is
+ * hashed, so a block several scripts need (e.g. reclaiming expired holds) is written once.
+ */
+const INCLUDE = /^--- @include "([A-Za-z0-9_-]+)"\s*$/gm;
+
+function expandIncludes(lua: string, dir: string, fileName: string): string {
+  return lua.replace(INCLUDE, (_line, name: string) => {
+    const file = path.join(dir, 'includes', `${name}.lua`);
+    try {
+      return readFileSync(file, 'utf8').trimEnd();
+    } catch {
+      throw new Error(`commands/${fileName} includes "${name}": create ${file}, or fix the name`);
+    }
+  });
+}
+// #endregion includes
+
 const cache = new Map<string, CommandDefinition[]>();
 
-/** Reads every `*.lua` in `dir` once per process (scripts don't change while it runs). */
-export function readCommands(dir: string = COMMANDS_DIR): CommandDefinition[] {
+/**
+ * Reads every `*.lua` in `folder` (not its `includes/`) once per process: scripts don't change while it
+ * runs. Pass a path, or `new URL('./commands/', import.meta.url)` from the POC's module.
+ */
+export function readCommands(folder: string | URL): CommandDefinition[] {
+  const dir = folder instanceof URL ? fileURLToPath(folder) : folder;
   const cached = cache.get(dir);
   if (cached) return cached;
   const commands = readdirSync(dir)
@@ -43,7 +65,7 @@ export function readCommands(dir: string = COMMANDS_DIR): CommandDefinition[] {
     .sort()
     .map((fileName) => ({
       ...parseCommandFileName(fileName),
-      lua: readFileSync(path.join(dir, fileName), 'utf8'),
+      lua: expandIncludes(readFileSync(path.join(dir, fileName), 'utf8'), dir, fileName),
     }));
   if (commands.length === 0) throw new Error(`${dir} holds no *.lua command files`);
   cache.set(dir, commands);
@@ -57,7 +79,7 @@ export function readCommands(dir: string = COMMANDS_DIR): CommandDefinition[] {
  * cache), later calls send only EVALSHA + the 40-character digest, and a NOSCRIPT reply (after a
  * restart or SCRIPT FLUSH) makes it resend the body transparently.
  */
-export function defineCommands(redis: Redis, commands: CommandDefinition[] = readCommands()): void {
+export function defineCommands(redis: Redis, commands: CommandDefinition[]): void {
   for (const { name, numberOfKeys, lua } of commands) {
     redis.defineCommand(name, { numberOfKeys, lua });
   }
