@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-
-const UPDATE_SESSION = readFileSync(new URL('./commands/updateSession-1.lua', import.meta.url), 'utf8');
+import { defineCommands, readCommands } from '../../../src/lab/redisCommands.ts';
 
 export interface SessionStoreOptions {
   redis: Redis;
@@ -34,7 +32,7 @@ export class SessionStore {
     if (options.idleTimeoutMs < 1) throw new Error('idleTimeoutMs must be a positive number of milliseconds');
     this.#redis = options.redis as SessionRedis;
     if (typeof this.#redis.updateSession !== 'function') {
-      this.#redis.defineCommand('updateSession', { numberOfKeys: 1, lua: UPDATE_SESSION });
+      defineCommands(this.#redis, readCommands(new URL('./commands/', import.meta.url)));
     }
     this.#o = { maxLifetimeMs: 12 * 3_600_000, now: Date.now, ...options };
   }

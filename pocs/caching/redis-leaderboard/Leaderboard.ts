@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { defineCommands, readCommands } from '../../../src/lab/redisCommands.ts';
 
 export interface Entry {
   member: string;
@@ -62,8 +62,6 @@ export class Leaderboard {
 }
 // #endregion leaderboard
 
-const ADD_POINTS = readFileSync(new URL('./commands/addPoints-2.lua', import.meta.url), 'utf8');
-
 interface LeaderboardRedis extends Redis {
   addPoints(
     board: string,
@@ -91,7 +89,7 @@ export class TieBreakLeaderboard extends Leaderboard {
     super(redis, key);
     this.#seasonStartMs = seasonStartMs;
     if (typeof (redis as LeaderboardRedis).addPoints !== 'function') {
-      redis.defineCommand('addPoints', { numberOfKeys: 2, lua: ADD_POINTS });
+      defineCommands(redis, readCommands(new URL('./commands/', import.meta.url)));
     }
   }
 

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-
-const ENQUEUE = readFileSync(new URL('./commands/enqueue-2.lua', import.meta.url), 'utf8');
+import { defineCommands, readCommands } from '../../../src/lab/redisCommands.ts';
 
 export interface Claimed {
   job: string;
@@ -37,7 +35,7 @@ export class PriorityQueue {
     this.#redis = redis as QueueRedis;
     this.#key = key;
     if (typeof this.#redis.enqueuePriority !== 'function') {
-      redis.defineCommand('enqueuePriority', { numberOfKeys: 2, lua: ENQUEUE });
+      defineCommands(redis, readCommands(new URL('./commands/', import.meta.url)));
     }
   }
 
